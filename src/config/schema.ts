@@ -1,0 +1,242 @@
+/**
+ * The configuration schema: the single source of the TypeScript types (`ConfigInput` as written,
+ * `Config` after defaults and unit normalization), runtime validation, the JSON Schema printed by
+ * `louailink config schema`, and docs/config.md. Objects are closed (a typo is an error).
+ * Cross-references (server → locations, location → upstream, …) are checked in ./validate-refs.ts.
+ * Model: pingap's (basic, servers, locations, upstreams, plugins, certificates) plus the AI sections
+ * (providers, models).
+ */
+import { z } from 'zod';
+import { parseDurationMs, parseSizeBytes } from './units.ts';
+import { parseListenAddress } from './listen-address.ts';
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export const duration = (fallback?: string) => {
+  const base = z.string().refine((v) => parseDurationMs(v) !== undefined, {
+    message: 'expected a duration such as "500ms", "30s", "5m", "1h"',
+  });
+  const withDefault = fallback === undefined ? base : base.default(fallback);
+  return withDefault.transform((v) => parseDurationMs(v) ?? 0);
+};
+
+export const size = (fallback?: string) => {
+  const base = z.union([z.number().int().nonnegative(), z.string()]).refine((v) => parseSizeBytes(v) !== undefined, {
+    message: 'expected a size such as "64kb", "10mb", "1gb" or a number of bytes',
+  });
+  const withDefault = fallback === undefined ? base : base.default(fallback);
+  return withDefault.transform((v) => parseSizeBytes(v) ?? 0);
+};
+
+const listenAddress = z.string().superRefine((value, ctx) => {
+  const parsed = parseListenAddress(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
+
+const headerMap = z.record(z.string(), z.string());
+
+const headerRules = z
+  .strictObject({
+    set: headerMap.optional().describe('Headers set (overwriting any existing value).'),
+    add: headerMap.optional().describe('Headers appended (kept next to existing values).'),
+    remove: z.array(z.string()).optional().describe('Header names removed.'),
+  })
+  .describe('Header rules: `remove` first, then `set`, then `add`.');
+
+export const basicSchema = z
+  .strictObject({
+    name: z.string().default('louailink').describe('Instance name, used in logs, the Server header and events.'),
+    log_level: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info')
+      .describe('Minimum level of the application log.'),
+    server_header: z.boolean().default(false).describe('Send `server: louailink` on responses the gateway generates.'),
+  })
+  .describe('Instance-wide settings.');
+
+export const serverSchema = z
+  .strictObject({
+    listen: stringList.pipe(z.array(listenAddress).min(1)).describe(
+      'One or more addresses: "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" or a bare port. An address may belong to one server only.',
+    ),
+    locations: z.array(z.string()).min(1).describe('Names of the locations this server routes to (see Routing priority).'),
+    http2: z
+      .boolean()
+      .default(false)
+      .describe('Accept HTTP/2: h2c with prior knowledge next to HTTP/1.1 on cleartext, ALPN "h2" on TLS.'),
+    tls: z
+      .strictObject({
+        certificates: z
+          .array(z.string())
+          .optional()
+          .describe('Certificate names offered by SNI on this server (default: all certificates).'),
+      })
+      .optional()
+      .describe('Serve TLS. Certificates are picked by SNI: exact domain, then wildcard, then the default one.'),
+    keepalive_timeout: duration('60s').describe('How long an idle client keep-alive connection stays open.'),
+    request_header_timeout: duration('30s').describe('Time a client has to send the complete request head.'),
+    max_body_size: size('10mb').describe('Largest request body accepted (413 body_too_large above it); locations may override.'),
+  })
+  .describe('A listener: addresses, protocol and the locations it routes to.');
+
+export const forwardedSchema = z
+  .strictObject({
+    for: z.boolean().default(false).describe('Append the client address to X-Forwarded-For (off by default: only enable behind trusted clients).'),
+    proto: z.boolean().default(true).describe('Set X-Forwarded-Proto to the client-side scheme.'),
+    host: z.boolean().default(true).describe('Set X-Forwarded-Host to the client-side Host.'),
+  })
+  .describe('X-Forwarded-* headers sent upstream.');
+
+export const locationSchema = z
+  .strictObject({
+    host: stringList
+      .optional()
+      .describe('Host names to match: exact ("api.example.com"), wildcard ("*.example.com") or regex ("~^api\\d+\\."). Absent = any host.'),
+    path: z
+      .string()
+      .default('/')
+      .describe('Path to match: prefix on segment boundaries ("/v1" matches /v1 and /v1/x, not /v1x), exact ("=/health") or regex ("~^/v\\d+/").'),
+    priority: z.number().int().optional().describe('Explicit priority; higher wins over the computed order.'),
+    upstream: z.string().optional().describe('Name of the upstream requests are proxied to.'),
+    ai: z
+      .strictObject({})
+      .optional()
+      .describe('Mark this location as an AI location: OpenAI-compatible endpoints are answered from `providers` and `models`.'),
+    rewrite: z
+      .string()
+      .optional()
+      .describe('Path rewrite "<regex> <replacement>" with $1…$9 / $<name> captures, e.g. "^/api/(.*)$ /$1". The query string is kept.'),
+    headers: z
+      .strictObject({
+        request: headerRules.optional().describe('Rules for the request sent upstream.'),
+        response: headerRules.optional().describe('Rules for the response sent to the client.'),
+      })
+      .optional()
+      .describe('Header rules toward the upstream and toward the client.'),
+    forwarded: forwardedSchema.optional().describe('X-Forwarded-* headers (default: For off, Proto and Host on).'),
+    max_body_size: size().optional().describe("Largest request body for this location (default: the server's)."),
+    plugins: z.array(z.string()).optional().describe('Plugin names run for this location, in order.'),
+  })
+  .describe('A route: host and path match, and what serves it (an upstream, the AI layer or plugins).');
+
+const targetSchema = z.union([
+  z.string().describe('"host:port", "host:port weight" or "http(s)://host:port".'),
+  z.strictObject({
+    addr: z.string().describe('"host:port" or "http(s)://host:port".'),
+    weight: z.number().int().min(1).max(1000).default(1).describe('Relative share of requests (smooth weighted round-robin).'),
+  }),
+]);
+
+export const upstreamSchema = z
+  .strictObject({
+    targets: z.array(targetSchema).min(1).describe('Backend addresses; requests are spread by smooth weighted round-robin.'),
+    tls: z
+      .strictObject({
+        servername: z.string().optional().describe('SNI name sent to the targets (default: the target host).'),
+        verify: z.boolean().default(true).describe('Verify the target certificate.'),
+        ca: z.string().optional().describe('PEM file with extra CA certificates, relative to the config directory.'),
+      })
+      .optional()
+      .describe('Use HTTPS to the targets (also implied by an https:// target).'),
+    http2: z
+      .boolean()
+      .default(false)
+      .describe('Use HTTP/2 upstream: ALPN h2 over TLS, h2c with prior knowledge over cleartext.'),
+    preserve_host: z.boolean().default(false).describe("Send the client's Host header upstream instead of the target's host:port."),
+    timeouts: z
+      .strictObject({
+        connect: duration('5s').describe('TCP connect (plus TLS handshake) to a target.'),
+        response_header: duration('60s').describe('From sending the request to the upstream response head.'),
+        idle: duration('60s').describe('Longest gap between two body chunks of the response (streams included).'),
+        total: duration('10m').describe('Whole exchange for non-streaming responses; streams (text/event-stream) have no total deadline.'),
+      })
+      .prefault({})
+      .describe('Upstream timeouts; 504 upstream_timeout when one fires before the response starts.'),
+    keepalive: z
+      .strictObject({
+        connections: z.number().int().min(1).optional().describe('Most connections per target (default: unlimited).'),
+        idle_timeout: duration('60s').describe('How long an idle upstream connection is kept.'),
+      })
+      .prefault({})
+      .describe('Upstream connection pool.'),
+  })
+  .describe('A group of backend targets with its pool, protocol and timeouts.');
+
+export const certificateSchema = z
+  .strictObject({
+    cert: z.string().describe('PEM certificate chain file, relative to the config directory.'),
+    key: z.string().describe('PEM private key file, relative to the config directory.'),
+    domains: z.array(z.string()).optional().describe('SNI names ("api.example.com", "*.example.com"); default: the names in the certificate are not read, so list them.'),
+    default: z.boolean().default(false).describe('Served when SNI matches no domain (or is absent).'),
+  })
+  .describe('A TLS certificate and key from files.');
+
+export const pluginSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('mock'),
+      status: z.number().int().min(100).max(599).default(200).describe('Status code.'),
+      headers: headerMap.optional().describe('Response headers.'),
+      body: z.string().default('').describe('Response body.'),
+      path: z.string().optional().describe('Answer only this exact path (default: every request of the location).'),
+    }),
+  ])
+  .describe('A named plugin instance; `type` picks the implementation.');
+
+export const providerSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('mock'),
+      chunk_delay: duration('20ms').describe('Delay between streamed chunks.'),
+      reply: z.string().optional().describe('Fixed reply text (default: echoes the last user message).'),
+    }),
+  ])
+  .describe('An AI provider. `mock` is built in and needs no network or key.');
+
+export const modelSchema = z
+  .strictObject({
+    aliases: z.array(z.string()).optional().describe('Other names clients may use for this model.'),
+    providers: z
+      .record(z.string(), z.string())
+      .refine((v) => Object.keys(v).length > 0, { message: 'a model needs at least one provider' })
+      .describe('Provider name → the model id that provider knows it as.'),
+  })
+  .describe('A model clients can ask for, and the providers that serve it.');
+
+const named = <T extends z.ZodType>(item: T) =>
+  z.record(z.string().regex(NAME_RE, 'names use letters, digits, "_", "-" and "." and start with a letter or digit'), item);
+
+export const configSchema = z
+  .strictObject({
+    basic: basicSchema.prefault({}),
+    servers: named(serverSchema).refine((v) => Object.keys(v).length > 0, { message: 'at least one server is needed' })
+      .describe('Listeners, by name.'),
+    locations: named(locationSchema).default({}).describe('Routes, by name.'),
+    upstreams: named(upstreamSchema).default({}).describe('Backend groups, by name.'),
+    certificates: named(certificateSchema).default({}).describe('TLS certificates, by name.'),
+    plugins: named(pluginSchema).default({}).describe('Plugin instances, by name.'),
+    providers: named(providerSchema).default({}).describe('AI providers, by name.'),
+    models: named(modelSchema).default({}).describe('AI models, by name.'),
+  })
+  .describe('louailink configuration: one YAML document, or a directory of YAML files merged into one.');
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type BasicConfig = Config['basic'];
+export type ServerConfig = z.output<typeof serverSchema>;
+export type LocationConfig = z.output<typeof locationSchema>;
+export type UpstreamConfig = z.output<typeof upstreamSchema>;
+export type CertificateConfig = z.output<typeof certificateSchema>;
+export type PluginConfig = z.output<typeof pluginSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type HeaderRulesConfig = z.output<typeof headerRules>;
+export type ForwardedConfig = z.output<typeof forwardedSchema>;
+export type TargetConfig = z.output<typeof targetSchema>;
+
+/** The JSON Schema (draft 2020-12) of the config as written. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,56 @@
+/**
+ * The one error catalogue. Every error the gateway itself answers with is a `GatewayError` carrying a
+ * stable `code` from this table; status, source and retryability live here and nowhere else.
+ * Rendering into a client dialect (plain JSON, OpenAI, Anthropic) is `renderError` in ./render-error.ts.
+ */
+
+export type ErrorSource = 'client' | 'upstream' | 'gateway';
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly source: ErrorSource;
+  /** Safe to try another target/provider when nothing has been sent to the client yet. */
+  readonly retryable: boolean;
+  /** Default human message; a thrown error may give a more specific one. */
+  readonly message: string;
+}
+
+export const ERROR_CATALOGUE = {
+  route_not_found: { status: 404, source: 'client', retryable: false, message: 'no route matches this host and path' },
+  bad_request: { status: 400, source: 'client', retryable: false, message: 'the request is malformed' },
+  method_not_allowed: { status: 405, source: 'client', retryable: false, message: 'method not allowed on this endpoint' },
+  body_too_large: { status: 413, source: 'client', retryable: false, message: 'request body exceeds the configured limit' },
+  model_not_found: { status: 404, source: 'client', retryable: false, message: 'the requested model does not exist' },
+  upstream_connect_error: { status: 502, source: 'upstream', retryable: true, message: 'could not connect to the upstream' },
+  upstream_error: { status: 502, source: 'upstream', retryable: false, message: 'the upstream failed while answering' },
+  upstream_timeout: { status: 504, source: 'upstream', retryable: false, message: 'the upstream did not answer in time' },
+  no_upstream_available: { status: 503, source: 'gateway', retryable: false, message: 'no upstream target is available' },
+  shutting_down: { status: 503, source: 'gateway', retryable: true, message: 'the gateway is shutting down' },
+  internal_error: { status: 500, source: 'gateway', retryable: false, message: 'internal gateway error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly source: ErrorSource;
+  readonly retryable: boolean;
+  /** Extra response headers (e.g. `retry-after`). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+    const spec: ErrorSpec = ERROR_CATALOGUE[code];
+    super(message ?? spec.message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = spec.status;
+    this.source = spec.source;
+    this.retryable = spec.retryable;
+    this.headers = options?.headers;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}
