@@ -1,0 +1,127 @@
+/**
+ * Loads the configuration from one YAML file or a directory of them (recursive, sorted by path, dot-entries
+ * skipped), merges, interpolates `${VAR}`, validates, and reports every issue with its file:line:col.
+ * Interpolated values never appear in an issue: they are replaced by the text as written.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { compareIssues, displayFile, formatPath } from './config-issue.ts';
+import type { ConfigIssue } from './config-issue.ts';
+import { hashConfigDocument } from './hash.ts';
+import type { Env } from './interpolate.ts';
+import { mergeDocuments } from './merge-documents.ts';
+import type { Config } from './schema.ts';
+import { validateDocument } from './validate.ts';
+import { parseYamlFile } from './yaml-source.ts';
+import type { ParsedFile } from './yaml-source.ts';
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Absolute path of the file or directory given with -c. */
+  readonly configPath: string;
+  /** Directory that relative paths in the config (certificate, CA files) resolve against. */
+  readonly configDir: string;
+  /** Absolute paths of the files read, in merge order. */
+  readonly files: readonly string[];
+  /** sha256 hex of the merged document after interpolation; equal hashes mean a reload changes nothing. */
+  readonly hash: string;
+}
+
+export type LoadResult = { readonly ok: true; readonly loaded: LoadedConfig } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+
+export interface LoadOptions {
+  /** Variables for `${VAR}` (default: process.env). */
+  readonly env?: Env;
+}
+
+/** Shorter substituted values are not redacted: replacing them would garble messages more than hide anything. */
+const MIN_REDACTED_LENGTH = 3;
+
+export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const env = options.env ?? process.env;
+  const configPath = resolve(path);
+  const listed = await listConfigFiles(configPath);
+  if (!listed.ok) return { ok: false, issues: [listed.issue] };
+  const { files, configDir } = listed;
+
+  const parsed: ParsedFile[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const file of files) {
+    const name = displayFile(file);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      issues.push({ file: name, line: 1, col: 1, path: '', message: `cannot read file: ${errorCode(err)}` });
+      continue;
+    }
+    const result = parseYamlFile(name, text, env);
+    parsed.push(result);
+    issues.push(...result.issues);
+  }
+  const merged = mergeDocuments(parsed, { file: displayFile(files[0] ?? configPath), line: 1, col: 1 });
+  issues.push(...merged.issues);
+
+  if (parsed.length === files.length && parsed.every((file) => !file.isBroken)) {
+    const validation = validateDocument(merged.value);
+    if (!validation.ok) {
+      for (const problem of validation.problems) {
+        issues.push({ ...merged.positions.locate(problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
+      }
+    } else if (issues.length === 0) {
+      const loaded: LoadedConfig = { config: validation.config, configPath, configDir, files, hash: hashConfigDocument(merged.value) };
+      return { ok: true, loaded };
+    }
+  }
+  const redact = redactor(parsed);
+  return { ok: false, issues: issues.map((issue) => ({ ...issue, message: redact(issue.message) })).sort(compareIssues) };
+}
+
+type Listing = { ok: true; files: string[]; configDir: string } | { ok: false; issue: ConfigIssue };
+
+async function listConfigFiles(configPath: string): Promise<Listing> {
+  const shown = displayFile(configPath);
+  const fail = (message: string): Listing => ({ ok: false, issue: { file: shown, line: 1, col: 1, path: '', message } });
+  try {
+    const info = await stat(configPath);
+    if (!info.isDirectory()) return { ok: true, files: [configPath], configDir: dirname(configPath) };
+    const files = (await findYamlFiles(configPath)).sort();
+    if (files.length === 0) return fail('no *.yaml or *.yml files in this directory');
+    return { ok: true, files, configDir: configPath };
+  } catch (err) {
+    return fail(`cannot read configuration: ${errorCode(err)}`);
+  }
+}
+
+async function findYamlFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await findYamlFiles(full)));
+    else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) found.push(full);
+  }
+  return found;
+}
+
+/** Replaces interpolated scalars by their text as written, then any remaining environment value by "***". */
+function redactor(files: readonly ParsedFile[]): (message: string) => string {
+  const pairs = files.flatMap((file) => file.interpolated).filter((p) => p.value.length >= MIN_REDACTED_LENGTH);
+  pairs.sort((a, b) => b.value.length - a.value.length);
+  const secrets = [...new Set(files.flatMap((file) => file.secrets))].filter((s) => s.length >= MIN_REDACTED_LENGTH);
+  secrets.sort((a, b) => b.length - a.length);
+  if (pairs.length === 0 && secrets.length === 0) return (message) => message;
+  return (message) => {
+    let out = message;
+    for (const pair of pairs) out = out.split(pair.value).join(pair.source);
+    for (const secret of secrets) out = out.split(secret).join('***');
+    return out;
+  };
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  return code ?? String(err);
+}
