@@ -74,7 +74,9 @@ export function parseHostPattern(text: string): HostPattern | PatternError {
   if (lower.startsWith('*.')) {
     const domain = stripTrailingDot(lower.slice(2));
     if (domain.includes(':')) return { error: `host "${text}" must not include a port: hosts are matched without it` };
-    if (!HOST_LABELS_RE.test(domain)) return { error: `wildcard host "${text}" must be "*." followed by a domain, e.g. "*.example.com"` };
+    if (!HOST_LABELS_RE.test(domain)) {
+      return { error: `wildcard host "${text}" must be "*." followed by a domain, e.g. "*.example.com"` };
+    }
     return { kind: 'wildcard', suffix: `.${domain}` };
   }
   if (lower.includes('*')) {
@@ -98,7 +100,8 @@ export function parseRewrite(text: string): RewriteRule | PatternError {
     return { error: `rewrite "${text}" needs a replacement: expected "<regex> <replacement>", e.g. "^/api/(.*)$ /$1"` };
   }
   if (parts.length > 2) {
-    return { error: `rewrite "${text}" has ${parts.length} parts, expected "<regex> <replacement>" (write a space in the regex as \\s)` };
+    const expected = 'expected "<regex> <replacement>" (write a space in the regex as \\s)';
+    return { error: `rewrite "${text}" has ${parts.length} parts, ${expected}` };
   }
   const regex = compileRegex(source, '', `rewrite regex "${source}"`);
   if (isPatternError(regex)) return regex;

@@ -17,7 +17,16 @@ type HeaderPair = readonly [name: string, value: string];
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_VALUE_RE = /[\r\n\0]/;
 /** Message framing and connection management belong to the proxy; a rule setting them would corrupt the exchange. */
-const UNSETTABLE = new Set(['connection', 'content-length', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const UNSETTABLE = new Set([
+  'connection',
+  'content-length',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Every problem in a rule set, as messages for `louailink -t`; empty when the rules are valid. */
 export function findHeaderRuleErrors(rules: HeaderRulesConfig | undefined): string[] {
@@ -29,7 +38,9 @@ export function findHeaderRuleErrors(rules: HeaderRulesConfig | undefined): stri
   for (const kind of ['set', 'add'] as const) {
     for (const [name, value] of Object.entries(rules[kind] ?? {})) {
       if (!TOKEN_RE.test(name)) errors.push(`${kind}: "${name}" is not a valid header name`);
-      else if (UNSETTABLE.has(name.toLowerCase())) errors.push(`${kind}: "${name}" is managed by the proxy and cannot be ${kind === 'set' ? 'set' : 'added'}`);
+      else if (UNSETTABLE.has(name.toLowerCase())) {
+        errors.push(`${kind}: "${name}" is managed by the proxy and cannot be ${kind === 'set' ? 'set' : 'added'}`);
+      }
       if (INVALID_VALUE_RE.test(value)) errors.push(`${kind}: the value of "${name}" contains CR, LF or NUL`);
     }
   }
@@ -52,7 +63,8 @@ export function compileHeaderRules(rules: HeaderRulesConfig | undefined): Header
       for (const [name, value] of add) {
         const existing = headers[name];
         // A fresh array: the existing one may be shared with the incoming message.
-        headers[name] = existing === undefined ? value : typeof existing === 'string' ? [existing, value] : [...existing, value];
+        if (existing === undefined) headers[name] = value;
+        else headers[name] = typeof existing === 'string' ? [existing, value] : [...existing, value];
       }
     },
   };

@@ -4,8 +4,8 @@
  *
  * Order, first match wins: explicit `priority` (higher first, absent = 0) → host class (exact host, wildcard
  * by longest suffix, regex host in config order, any host) → path class (exact, longest segment-boundary
- * prefix, regex in config order, then the "/" catch-all, as in nginx and pingap) → config order. It is precomputed as tiers (one per distinct priority, most
- * configs have one), each a host index of path tables, so a request does Map lookups and walks its own host
+ * prefix, regex in config order, then the "/" catch-all, as in nginx and pingap) → config order. It is
+ * precomputed as tiers (one per distinct priority, most configs have one), each a host index of path tables, so a request does Map lookups and walks its own host
  * labels and path segments; regexes run only when nothing static in that host table matched.
  */
 import { isPatternError, parseHostPattern, parsePathPattern } from '../config/patterns.ts';
