@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRouteTable, normalizeHost } from './router.ts';
+import { compileRouteTable, findShadowedRoutes, normalizeHost } from './router.ts';
 import type { RouteSpec } from './router.ts';
 
 function spec(name: string, path: string, hosts?: string[], priority?: number): RouteSpec {
@@ -153,6 +153,70 @@ describe('compileRouteTable', () => {
   it('throws on a bad pattern, naming the location', () => {
     expect(() => compileRouteTable([spec('bad', 'nope')])).toThrow(/location "bad"/);
     expect(() => compileRouteTable([spec('bad', '/', ['a.test:80'])])).toThrow(/location "bad".*port/);
+  });
+});
+
+describe('the docs/routing.md example', () => {
+  const docs = compileRouteTable([
+    spec('site', '/'),
+    spec('v1', '/v1'),
+    spec('models', '/v1/models'),
+    spec('health', '=/health'),
+    spec('versioned', '~^/v\\d+/'),
+    spec('api', '/', ['api.example.com']),
+    spec('api-chat', '/v1/chat', ['api.example.com']),
+    spec('tenants', '/', ['*.example.com']),
+    spec('internal', '/admin', ['~^node\\d+\\.internal$']),
+    spec('ping', '=/ping', undefined, 10),
+  ]);
+  it.each([
+    ['www.test', '/', 'site'],
+    ['www.test', '/v1x', 'site'],
+    ['www.test', '/v1/models/gpt', 'models'],
+    ['www.test', '/v1/chat', 'v1'],
+    ['www.test', '/v2/chat', 'versioned'],
+    ['www.test', '/health', 'health'],
+    ['API.Example.com:8443', '/v1/chat/x', 'api-chat'],
+    ['api.example.com', '/health', 'api'],
+    ['api.example.com', '/ping', 'ping'],
+    ['a.example.com', '/v1', 'tenants'],
+    ['example.com', '/v1', 'v1'],
+    ['node3.internal', '/admin/x', 'internal'],
+    ['node3.internal', '/v1', 'v1'],
+  ])('%s %s → %s', (host, path, expected) => {
+    expect(docs.match(normalizeHost(host), path)).toBe(expected);
+  });
+});
+
+describe('findShadowedRoutes', () => {
+  it('names a location that an earlier one with the same host, path and priority hides', () => {
+    expect(
+      findShadowedRoutes([
+        spec('a', '/v1', ['A.test']),
+        spec('b', '/v1', ['a.test']),
+        spec('c', '=/x'),
+        spec('d', '=/x'),
+        spec('e', '~^/r'),
+        spec('f', '~^/r'),
+      ]),
+    ).toEqual([
+      'location "b" is never used: "a" comes first with the same host, path and priority',
+      'location "d" is never used: "c" comes first with the same host, path and priority',
+      'location "f" is never used: "e" comes first with the same host, path and priority',
+    ]);
+  });
+
+  it('does not report locations that win somewhere', () => {
+    expect(
+      findShadowedRoutes([
+        spec('a', '/v1', ['a.test']),
+        spec('b', '/v1', ['a.test', 'b.test']),
+        spec('c', '/v1', ['a.test'], 1),
+        spec('d', '/v1/', ['a.test']),
+        spec('e', '=/v1', ['a.test']),
+        spec('bad', 'nope'),
+      ]),
+    ).toEqual([]);
   });
 });
 

@@ -5,8 +5,9 @@
  * Order, first match wins: explicit `priority` (higher first, absent = 0) → host class (exact host, wildcard
  * by longest suffix, regex host in config order, any host) → path class (exact, longest segment-boundary
  * prefix, regex in config order, then the "/" catch-all, as in nginx and pingap) → config order. It is
- * precomputed as tiers (one per distinct priority, most configs have one), each a host index of path tables, so a request does Map lookups and walks its own host
- * labels and path segments; regexes run only when nothing static in that host table matched.
+ * precomputed as tiers (one per distinct priority, most configs have one), each a host index of path tables,
+ * so a request does Map lookups while walking its own host labels and path segments; regexes run only when
+ * nothing static in that host table matched.
  */
 import { isPatternError, parseHostPattern, parsePathPattern } from '../config/patterns.ts';
 import type { HostPattern, PathPattern } from '../config/patterns.ts';
@@ -105,6 +106,35 @@ export function compileRouteTable(specs: readonly RouteSpec[]): RouteTable {
 }
 
 /**
+ * Locations that can never be chosen because an earlier one has the same priority, host pattern and path
+ * pattern (for every host it lists), as messages for `louailink -t`. Invalid patterns are skipped: the
+ * validator reports those on their own.
+ */
+export function findShadowedRoutes(specs: readonly RouteSpec[]): string[] {
+  const owners = new Map<string, string>();
+  const messages: string[] = [];
+  for (const spec of specs) {
+    const path = parsePathPattern(spec.path);
+    if (isPatternError(path)) continue;
+    const pathKey = path.kind === 'regex' ? `~${path.source}` : `${path.kind}:${path.path}`;
+    const hostKeys: string[] = [];
+    for (const hostText of spec.hosts === undefined || spec.hosts.length === 0 ? [undefined] : spec.hosts) {
+      const host = hostText === undefined ? undefined : parseHostPattern(hostText);
+      if (isPatternError(host)) continue;
+      hostKeys.push(`${spec.priority ?? 0} ${hostKeyOf(host)} ${pathKey}`);
+    }
+    const shadowedBy = hostKeys.map((key) => owners.get(key));
+    const firstOwner = shadowedBy[0];
+    if (firstOwner !== undefined && shadowedBy.every((owner) => owner !== undefined)) {
+      const reason = `"${firstOwner}" comes first with the same host, path and priority`;
+      messages.push(`location "${spec.name}" is never used: ${reason}`);
+    }
+    for (const key of hostKeys) if (!owners.has(key)) owners.set(key, spec.name);
+  }
+  return messages;
+}
+
+/**
  * The host a request is routed by: lower-case, port and brackets removed, trailing dot dropped.
  * "API.Example.com:8080" → "api.example.com", "[::1]:80" → "::1"; absent → "" (matches only any-host locations).
  */
@@ -121,6 +151,12 @@ export function normalizeHost(hostHeader: string | undefined): string {
   }
   if (host.charCodeAt(host.length - 1) === 0x2e /* . */) host = host.slice(0, -1);
   return host.toLowerCase();
+}
+
+function hostKeyOf(host: HostPattern | undefined): string {
+  if (host === undefined) return 'any';
+  if (host.kind === 'exact') return `exact:${host.host}`;
+  return host.kind === 'wildcard' ? `wildcard:${host.suffix}` : `regex:${host.source}`;
 }
 
 function matchTier(tier: Tier, host: string, path: string): string | undefined {
