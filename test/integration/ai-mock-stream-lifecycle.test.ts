@@ -3,8 +3,8 @@
  * (the pending chunk timer is cleared, nothing more is written), and the same handler serves the
  * node:http2 compat API.
  */
-import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import { connect, createServer as createH2Server, type Http2Server } from 'node:http2';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, createServer as createH2Server, type ClientHttp2Session, type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAiHandler, type AiHandler } from '../../src/ai/ai-handler.ts';
@@ -63,7 +63,7 @@ describe('AI mock stream lifecycle', () => {
 
     const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } });
     req.end(streamBody);
-    const res = await new Promise<import('node:http').IncomingMessage>((resolve) => req.on('response', resolve));
+    const res = await new Promise<IncomingMessage>((resolve) => req.on('response', resolve));
     expect(res.headers['content-type']).toBe('text/event-stream');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['x-request-id']).toBe('req-1');
@@ -79,24 +79,13 @@ describe('AI mock stream lifecycle', () => {
   });
 
   it('serves a stream over the node:http2 compat API', async () => {
-    const handle = handlerWith('1ms');
-    const server = createH2Server((req, res) => void handle(req, res, context));
-    closeServer = () => new Promise((resolve) => server.close(() => resolve()));
-    const port = await listen(server);
-
-    const session = connect(`http://127.0.0.1:${port}`);
+    const session = await startH2();
     try {
-      const stream = session.request({ ':method': 'POST', ':path': '/v1/chat/completions', 'content-type': 'application/json' });
-      stream.end(streamBody);
-      const headers = await new Promise<Record<string, unknown>>((resolve) => stream.on('response', resolve));
-      let text = '';
-      stream.setEncoding('utf8');
-      for await (const chunk of stream) text += chunk as string;
-
-      expect(headers[':status']).toBe(200);
-      expect(headers['content-type']).toBe('text/event-stream');
-      expect(headers['x-request-id']).toBe('req-1');
-      const events = text.split('\n\n').filter((e) => e.length > 0);
+      const res = await h2Post(session, '/v1/chat/completions', streamBody);
+      expect(res.headers[':status']).toBe(200);
+      expect(res.headers['content-type']).toBe('text/event-stream');
+      expect(res.headers['x-request-id']).toBe('req-1');
+      const events = res.text.split('\n\n').filter((e) => e.length > 0);
       expect(events.at(-1)).toBe('data: [DONE]');
       const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice('data: '.length)) as { choices: { delta: { content?: string } }[] });
       expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('alpha beta gamma delta epsilon zeta eta theta');
@@ -106,30 +95,35 @@ describe('AI mock stream lifecycle', () => {
   });
 
   it('answers a non-streaming completion and an error over the node:http2 compat API', async () => {
-    const handle = handlerWith('1ms');
-    const server = createH2Server((req, res) => void handle(req, res, context));
-    closeServer = () => new Promise((resolve) => server.close(() => resolve()));
-    const port = await listen(server);
-
-    const session = connect(`http://127.0.0.1:${port}`);
-    const post = async (body: string): Promise<{ status: unknown; json: unknown }> => {
-      const stream = session.request({ ':method': 'POST', ':path': '/chat/completions' });
-      stream.end(body);
-      const headers = await new Promise<Record<string, unknown>>((resolve) => stream.on('response', resolve));
-      let text = '';
-      stream.setEncoding('utf8');
-      for await (const chunk of stream) text += chunk as string;
-      return { status: headers[':status'], json: JSON.parse(text) };
-    };
+    const session = await startH2();
     try {
-      const ok = await post(JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] }));
-      expect(ok.status).toBe(200);
-      expect(ok.json).toMatchObject({ object: 'chat.completion', choices: [{ message: { content: 'alpha beta gamma delta epsilon zeta eta theta' } }] });
-      const bad = await post('not json');
-      expect(bad.status).toBe(400);
-      expect(bad.json).toMatchObject({ error: { code: 'bad_request' } });
+      const ok = await h2Post(session, '/chat/completions', JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }] }));
+      expect(ok.headers[':status']).toBe(200);
+      expect(JSON.parse(ok.text)).toMatchObject({ object: 'chat.completion', choices: [{ message: { content: 'alpha beta gamma delta epsilon zeta eta theta' } }] });
+      const bad = await h2Post(session, '/chat/completions', 'not json');
+      expect(bad.headers[':status']).toBe(400);
+      expect(JSON.parse(bad.text)).toMatchObject({ error: { code: 'bad_request' } });
     } finally {
       session.close();
     }
   });
 });
+
+/** An h2c server running the handler (closed after the test) and a client session to it. */
+async function startH2(): Promise<ClientHttp2Session> {
+  const handle = handlerWith('1ms');
+  const server = createH2Server((req, res) => void handle(req, res, context));
+  closeServer = () => new Promise((resolve) => server.close(() => resolve()));
+  const port = await listen(server);
+  return connect(`http://127.0.0.1:${port}`);
+}
+
+async function h2Post(session: ClientHttp2Session, path: string, body: string): Promise<{ headers: Record<string, unknown>; text: string }> {
+  const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json' });
+  stream.end(body);
+  const headers = await new Promise<Record<string, unknown>>((resolve) => stream.on('response', resolve));
+  let text = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) text += chunk as string;
+  return { headers, text };
+}
