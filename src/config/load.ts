@@ -10,6 +10,7 @@ import type { ConfigIssue } from './config-issue.ts';
 import { hashConfigDocument } from './hash.ts';
 import type { Env } from './interpolate.ts';
 import { mergeDocuments } from './merge-documents.ts';
+import { redactIssues } from './redact-issues.ts';
 import type { Config } from './schema.ts';
 import { validateDocument } from './validate.ts';
 import { parseYamlFile } from './yaml-source.ts';
@@ -33,9 +34,6 @@ export interface LoadOptions {
   /** Variables for `${VAR}` (default: process.env). */
   readonly env?: Env;
 }
-
-/** Shorter substituted values are not redacted: replacing them would garble messages more than hide anything. */
-const MIN_REDACTED_LENGTH = 3;
 
 export async function loadConfig(path: string, options: LoadOptions = {}): Promise<LoadResult> {
   const env = options.env ?? process.env;
@@ -65,7 +63,9 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
   if (parsed.length === files.length && parsed.every((file) => !file.isBroken)) {
     const validation = validateDocument(merged.value);
     if (!validation.ok) {
+      const unresolved = new Set(parsed.flatMap((file) => [...file.unresolved]));
       for (const problem of validation.problems) {
+        if (problem.path.some((_, i) => unresolved.has(formatPath(problem.path.slice(0, i + 1))))) continue;
         issues.push({ ...merged.positions.locate(problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
       }
     } else if (issues.length === 0) {
@@ -73,8 +73,9 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
       return { ok: true, loaded };
     }
   }
-  const redact = redactor(parsed);
-  return { ok: false, issues: issues.map((issue) => ({ ...issue, message: redact(issue.message) })).sort(compareIssues) };
+  const interpolated = parsed.flatMap((file) => file.interpolated);
+  const secrets = parsed.flatMap((file) => file.secrets);
+  return { ok: false, issues: redactIssues(issues, interpolated, secrets).sort(compareIssues) };
 }
 
 type Listing = { ok: true; files: string[]; configDir: string } | { ok: false; issue: ConfigIssue };
@@ -102,21 +103,6 @@ async function findYamlFiles(dir: string): Promise<string[]> {
     else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) found.push(full);
   }
   return found;
-}
-
-/** Replaces interpolated scalars by their text as written, then any remaining environment value by "***". */
-function redactor(files: readonly ParsedFile[]): (message: string) => string {
-  const pairs = files.flatMap((file) => file.interpolated).filter((p) => p.value.length >= MIN_REDACTED_LENGTH);
-  pairs.sort((a, b) => b.value.length - a.value.length);
-  const secrets = [...new Set(files.flatMap((file) => file.secrets))].filter((s) => s.length >= MIN_REDACTED_LENGTH);
-  secrets.sort((a, b) => b.length - a.length);
-  if (pairs.length === 0 && secrets.length === 0) return (message) => message;
-  return (message) => {
-    let out = message;
-    for (const pair of pairs) out = out.split(pair.value).join(pair.source);
-    for (const secret of secrets) out = out.split(secret).join('***');
-    return out;
-  };
 }
 
 function errorCode(err: unknown): string {

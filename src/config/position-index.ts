@@ -44,7 +44,9 @@ export class PositionIndex {
     }
     for (let length = path.length - 1; length > 0; length--) {
       const ancestor = this.get(path.slice(0, length));
-      if (ancestor !== undefined) return ancestor.key ?? ancestor.value;
+      // A missing child of a map points at the map's key line; a scalar the schema turned into a list
+      // (`listen: "a:1"` → ["a:1"]) points at the scalar itself.
+      if (ancestor !== undefined) return ancestor.isCollection ? (ancestor.key ?? ancestor.value) : ancestor.value;
     }
     return this.#root;
   }

@@ -9,6 +9,7 @@ import type { ConfigIssue, ConfigPath, SourcePosition } from './config-issue.ts'
 import { formatPath } from './config-issue.ts';
 import { interpolate } from './interpolate.ts';
 import type { Env } from './interpolate.ts';
+import type { InterpolatedValue } from './redact-issues.ts';
 import { PositionIndex } from './position-index.ts';
 
 export interface ParsedFile {
@@ -19,8 +20,10 @@ export interface ParsedFile {
   readonly issues: readonly ConfigIssue[];
   /** True when the file could not be parsed: its value must not be validated. */
   readonly isBroken: boolean;
-  /** An interpolated scalar: `value` must never be shown, `source` (the text as written) may. */
-  readonly interpolated: readonly { readonly value: string; readonly source: string }[];
+  /** Interpolated scalars: `value` must never be shown, `source` (the text as written) may. */
+  readonly interpolated: readonly InterpolatedValue[];
+  /** Dotted paths whose interpolation failed: later problems at these paths are consequences, not news. */
+  readonly unresolved: ReadonlySet<string>;
   /** Values taken from the environment. */
   readonly secrets: readonly string[];
 }
@@ -40,7 +43,7 @@ export function parseYamlFile(file: string, text: string, env: Env): ParsedFile 
     for (const error of doc.errors) {
       issues.push({ ...at(error.pos[0]), path: '', message: `YAML ${error.message}` });
     }
-    return { file, value: undefined, positions, issues, isBroken: true, interpolated: [], secrets: [] };
+    return { file, value: undefined, positions, issues, isBroken: true, interpolated: [], unresolved: new Set(), secrets: [] };
   }
   const walker = new Walker(doc, env, at, positions, issues);
   const value = doc.contents === null ? null : walker.walk(doc.contents, [], undefined, 0);
@@ -51,12 +54,14 @@ export function parseYamlFile(file: string, text: string, env: Env): ParsedFile 
     issues,
     isBroken: false,
     interpolated: walker.interpolated,
+    unresolved: walker.unresolved,
     secrets: walker.secrets,
   };
 }
 
 class Walker {
-  readonly interpolated: { value: string; source: string }[] = [];
+  readonly interpolated: InterpolatedValue[] = [];
+  readonly unresolved = new Set<string>();
   readonly secrets: string[] = [];
   readonly #doc: Document;
   readonly #env: Env;
@@ -134,7 +139,8 @@ class Walker {
   #interpolate(text: string, here: SourcePosition, path: ConfigPath): string {
     const result = interpolate(text, this.#env);
     for (const message of result.errors) this.#issue(here, path, message);
-    if (result.value !== text) this.interpolated.push({ value: result.value, source: text });
+    if (result.errors.length > 0) this.unresolved.add(formatPath(path));
+    if (result.value !== text) this.interpolated.push({ path: formatPath(path), value: result.value, source: text });
     this.secrets.push(...result.substituted);
     return result.value;
   }
