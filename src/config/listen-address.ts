@@ -1,6 +1,6 @@
 /**
  * Listen addresses: "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80", "localhost:8080", or a bare port "8080"
- * (all interfaces). Port 1–65535.
+ * (all interfaces). Port 0–65535 (0 = any free port, reported at startup; useful in tests).
  */
 import { isIP } from 'node:net';
 
@@ -35,8 +35,8 @@ export function parseListenAddress(text: string): ListenAddress | string {
     if (isIP(host) === 0 && !HOSTNAME_RE.test(host)) return `invalid listen address "${text}": bad host "${host}"`;
   }
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-    return `invalid listen address "${text}": port must be 1-65535`;
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    return `invalid listen address "${text}": port must be 0-65535`;
   }
   const key = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
   return { host, port, key };

@@ -16,16 +16,16 @@ export const duration = (fallback?: string) => {
   const base = z.string().refine((v) => parseDurationMs(v) !== undefined, {
     message: 'expected a duration such as "500ms", "30s", "5m", "1h"',
   });
-  const withDefault = fallback === undefined ? base : base.default(fallback);
-  return withDefault.transform((v) => parseDurationMs(v) ?? 0);
+  const parsed = base.transform((v) => parseDurationMs(v) ?? 0);
+  return fallback === undefined ? parsed : parsed.prefault(fallback);
 };
 
 export const size = (fallback?: string) => {
   const base = z.union([z.number().int().nonnegative(), z.string()]).refine((v) => parseSizeBytes(v) !== undefined, {
     message: 'expected a size such as "64kb", "10mb", "1gb" or a number of bytes',
   });
-  const withDefault = fallback === undefined ? base : base.default(fallback);
-  return withDefault.transform((v) => parseSizeBytes(v) ?? 0);
+  const parsed = base.transform((v) => parseSizeBytes(v) ?? 0);
+  return fallback === undefined ? parsed : parsed.prefault(fallback);
 };
 
 const listenAddress = z.string().superRefine((value, ctx) => {
