@@ -12,21 +12,23 @@ import { parseListenAddress } from './listen-address.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export const duration = (fallback?: string) => {
-  const base = z.string().refine((v) => parseDurationMs(v) !== undefined, {
-    message: 'expected a duration such as "500ms", "30s", "5m", "1h"',
-  });
-  const parsed = base.transform((v) => parseDurationMs(v) ?? 0);
-  return fallback === undefined ? parsed : parsed.prefault(fallback);
-};
+/** A duration string with a default, normalized to milliseconds. */
+export const duration = (fallback: string) =>
+  z
+    .string()
+    .refine((v) => parseDurationMs(v) !== undefined, { message: 'expected a duration such as "500ms", "30s", "5m", "1h"' })
+    .transform((v) => parseDurationMs(v) ?? 0)
+    .prefault(fallback);
 
-export const size = (fallback?: string) => {
-  const base = z.union([z.number().int().nonnegative(), z.string()]).refine((v) => parseSizeBytes(v) !== undefined, {
-    message: 'expected a size such as "64kb", "10mb", "1gb" or a number of bytes',
-  });
-  const parsed = base.transform((v) => parseSizeBytes(v) ?? 0);
-  return fallback === undefined ? parsed : parsed.prefault(fallback);
-};
+const sizeText = z.union([z.number().int().nonnegative(), z.string()]).refine((v) => parseSizeBytes(v) !== undefined, {
+  message: 'expected a size such as "64kb", "10mb", "1gb" or a number of bytes',
+});
+
+/** A size string (or a number of bytes), normalized to bytes. */
+export const size = () => sizeText.transform((v) => parseSizeBytes(v) ?? 0);
+
+/** A size with a default. */
+export const sizeWithDefault = (fallback: string) => size().prefault(fallback);
 
 const listenAddress = z.string().superRefine((value, ctx) => {
   const parsed = parseListenAddress(value);
@@ -77,7 +79,7 @@ export const serverSchema = z
       .describe('Serve TLS. Certificates are picked by SNI: exact domain, then wildcard, then the default one.'),
     keepalive_timeout: duration('60s').describe('How long an idle client keep-alive connection stays open.'),
     request_header_timeout: duration('30s').describe('Time a client has to send the complete request head.'),
-    max_body_size: size('10mb').describe('Largest request body accepted (413 body_too_large above it); locations may override.'),
+    max_body_size: sizeWithDefault('10mb').describe('Largest request body accepted (413 body_too_large above it); locations may override.'),
   })
   .describe('A listener: addresses, protocol and the locations it routes to.');
 
