@@ -140,17 +140,31 @@ export function findShadowedRoutes(specs: readonly RouteSpec[]): string[] {
  */
 export function normalizeHost(hostHeader: string | undefined): string {
   if (hostHeader === undefined || hostHeader.length === 0) return '';
-  let host = hostHeader;
-  if (host.charCodeAt(0) === 0x5b /* [ */) {
-    const end = host.indexOf(']');
-    host = end < 0 ? host.slice(1) : host.slice(1, end);
-  } else {
-    const colon = host.indexOf(':');
-    // One colon is a port; several is a bare IPv6 literal (not valid in Host, but seen in :authority mishaps).
-    if (colon >= 0 && host.indexOf(':', colon + 1) < 0) host = host.slice(0, colon);
+  // One pass over the characters; the common case (already lower-case, no port) allocates nothing.
+  const length = hostHeader.length;
+  const isBracketed = hostHeader.charCodeAt(0) === 0x5b; /* [ */
+  const start = isBracketed ? 1 : 0;
+  let end = length;
+  let firstColon = -1;
+  let colonCount = 0;
+  let hasUpper = false;
+  for (let i = start; i < length; i++) {
+    const code = hostHeader.charCodeAt(i);
+    if (code === 0x3a /* : */) {
+      if (firstColon < 0) firstColon = i;
+      colonCount++;
+    } else if (code === 0x5d /* ] */ && isBracketed) {
+      end = i;
+      break;
+    } else if (code >= 0x41 && code <= 0x5a) {
+      hasUpper = true;
+    }
   }
-  if (host.charCodeAt(host.length - 1) === 0x2e /* . */) host = host.slice(0, -1);
-  return host.toLowerCase();
+  // Unbracketed: one colon is a port; several is a bare IPv6 literal (invalid in Host, seen in :authority).
+  if (!isBracketed && colonCount === 1) end = firstColon;
+  if (end > start && hostHeader.charCodeAt(end - 1) === 0x2e /* . */) end--;
+  const host = start === 0 && end === length ? hostHeader : hostHeader.slice(start, end);
+  return hasUpper ? host.toLowerCase() : host;
 }
 
 function hostKeyOf(host: HostPattern | undefined): string {
@@ -167,10 +181,11 @@ function matchTier(tier: Tier, host: string, path: string): string | undefined {
   }
   const lengths = tier.wildcardLengths;
   if (lengths.length > 0) {
-    // Suffixes from the first dot after at least one character, longest first: a.b.example.com → .b.example.com, …
-    for (let dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-      const length = host.length - dot;
-      if (length >= lengths.length || lengths[length] !== 1) continue;
+    // Suffixes at each dot after at least one character, longest first (a.b.example.com → .b.example.com, …),
+    // skipping dots whose suffix is longer than any configured one. charCodeAt loops beat indexOf in V8 here.
+    const hostLength = host.length;
+    for (let dot = Math.max(1, hostLength - lengths.length + 1); dot < hostLength; dot++) {
+      if (host.charCodeAt(dot) !== 0x2e /* . */ || lengths[hostLength - dot] !== 1) continue;
       const table = tier.wildcardHosts.get(host.slice(dot));
       if (table === undefined) continue;
       const name = matchPath(table, path);
@@ -192,10 +207,12 @@ function matchPath(table: PathTable, path: string): string | undefined {
   if (lengths.length > 0) {
     // Candidate prefixes longest first: the whole path, then at each "/" from the right the prefix with the
     // slash ("/v1/") and without it ("/v1"). Only segment boundaries are tried, so "/v1" never matches "/v1x".
+    // The scan starts at the longest configured prefix length: deep paths cost no more than short ones.
     const pathLength = path.length;
     let name = lookupPrefix(table, lengths, path, pathLength);
     if (name !== undefined) return name;
-    for (let slash = path.lastIndexOf('/'); slash >= 0; slash = slash === 0 ? -1 : path.lastIndexOf('/', slash - 1)) {
+    for (let slash = Math.min(pathLength, lengths.length) - 1; slash >= 0; slash--) {
+      if (path.charCodeAt(slash) !== 0x2f /* / */) continue;
       if (slash + 1 < pathLength) {
         name = lookupPrefix(table, lengths, path, slash + 1);
         if (name !== undefined) return name;
