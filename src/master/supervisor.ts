@@ -1,0 +1,236 @@
+/**
+ * The master's state machine: one active generation of workers on the master's sockets, older generations
+ * draining, reloads serialized and coalesced, crashed workers replaced with backoff, graceful and fast stop.
+ *
+ * Reload (zero-downtime.md §7.3): validate exactly like `-t`; invalid → log every issue, keep the old
+ * generation. Valid → bind sockets for new addresses, fork the new generation, wait for every worker's
+ * explicit ready, only then drain the old one. A new generation that fails to become ready is killed and the
+ * old one keeps serving. Sockets no generation uses any more are released once the last user has exited.
+ */
+import cluster from 'node:cluster';
+import type { Logger } from 'pino';
+import { formatIssue } from '../config/config-issue.ts';
+import { loadConfig } from '../config/load.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { CrashPolicy } from './crash-policy.ts';
+import type { CrashPolicyOptions } from './crash-policy.ts';
+import { Generation } from './generation.ts';
+import type { WorkerCrash } from './generation.ts';
+import { listenAddressesOf } from './listen-keys.ts';
+import { ReloadQueue } from './reload-queue.ts';
+import { SocketTable } from './socket-table.ts';
+import type { WorkerStatus } from './worker-process.ts';
+
+export interface SupervisorOptions {
+  readonly configPath: string;
+  readonly workerCount: number;
+  /** Path of the worker main module (src/worker/cluster-entry.ts). */
+  readonly workerEntry: string;
+  readonly drainTimeoutMs: number;
+  /** Draining workers close keep-alive connections idle this long (below the client keep-alive timeout). */
+  readonly idleGraceMs: number;
+  readonly readyTimeoutMs: number;
+  readonly crashPolicy?: Partial<CrashPolicyOptions>;
+  readonly logger: Logger;
+  /** Workers keep crashing: the master has stopped them and should exit with this code. */
+  readonly onGiveUp: (code: number) => void;
+}
+
+export type ReloadOutcome =
+  | { readonly ok: true; readonly generation: number }
+  | { readonly ok: false; readonly reason: 'invalid-config' | 'bind-failed' | 'not-ready' | 'stopping'; readonly message: string };
+
+export interface MasterStatus {
+  readonly pid: number;
+  readonly uptimeMs: number;
+  readonly generation: number;
+  readonly configHash: string;
+  readonly workers: readonly (WorkerStatus & { readonly generation: number })[];
+}
+
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #log: Logger;
+  readonly #sockets = new SocketTable();
+  readonly #policy: CrashPolicy;
+  readonly #reloads: ReloadQueue<ReloadOutcome>;
+  readonly #generations = new Set<Generation>();
+  readonly #restartTimers = new Set<NodeJS.Timeout>();
+  readonly #startedAt = Date.now();
+  #current: Generation | undefined;
+  #nextId = 1;
+  #stopping: 'graceful' | 'fast' | undefined;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#log = options.logger;
+    this.#policy = new CrashPolicy(options.crashPolicy);
+    this.#reloads = new ReloadQueue(() => this.#reload());
+    // Workers listen on the handles they are sent and never ask the primary, so the policy only matters for
+    // a listen() without a handle; direct accept is the one that survives master hand-offs (pitfall 2).
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    cluster.setupPrimary({
+      exec: options.workerEntry,
+      execArgv: [...process.execArgv, '--disable-warning=ExperimentalWarning'],
+      serialization: 'json',
+    });
+  }
+
+  get generation(): number {
+    return this.#current?.id ?? 0;
+  }
+
+  /** Local port bound for a listen key (tests use it to learn a port). */
+  portOf(key: string): number | undefined {
+    return this.#sockets.portOf(key);
+  }
+
+  /** Binds the config's sockets and starts the first generation; throws when it cannot become ready. */
+  async start(loaded: LoadedConfig): Promise<void> {
+    await this.#sockets.bindMissing(listenAddressesOf(loaded.config));
+    const generation = this.#createGeneration(loaded);
+    try {
+      await generation.start();
+    } catch (err) {
+      await generation.kill();
+      this.#generations.delete(generation);
+      this.#sockets.releaseAll();
+      throw err;
+    }
+    this.#current = generation;
+    this.#log.info({ event: 'start', generation: generation.id, pids: generation.pids, hash: loaded.hash.slice(0, 12) }, 'workers ready');
+  }
+
+  /** Serialized and coalesced: a reload requested while one runs becomes one follow-up reload. */
+  reload(): Promise<ReloadOutcome> {
+    return this.#reloads.request();
+  }
+
+  /** Graceful: every generation drains (streams get `drainTimeoutMs`). Fast: workers close at once. */
+  stop(mode: 'graceful' | 'fast'): Promise<void> {
+    if (this.#stopping === 'graceful' && mode === 'fast') {
+      this.#stopping = 'fast';
+      this.#log.warn({ event: 'stop' }, 'fast stop requested during graceful stop');
+      for (const generation of this.#generations) void generation.stop();
+    }
+    if (this.#stopped !== undefined) return this.#stopped;
+    this.#stopping = mode;
+    for (const timer of this.#restartTimers) clearTimeout(timer);
+    this.#restartTimers.clear();
+    this.#log.info({ event: 'stop', mode }, mode === 'graceful' ? 'draining all workers' : 'stopping all workers now');
+    const { drainTimeoutMs, idleGraceMs } = this.#options;
+    const ended = [...this.#generations].map((g) => (mode === 'graceful' ? g.drain(drainTimeoutMs, idleGraceMs) : g.stop()));
+    this.#stopped = Promise.all(ended).then(() => {
+      this.#sockets.releaseAll();
+      this.#log.info({ event: 'stop' }, 'all workers exited');
+    });
+    return this.#stopped;
+  }
+
+  async status(): Promise<MasterStatus> {
+    const workers = await Promise.all(
+      [...this.#generations].map(async (g) => (await g.status()).map((w) => ({ ...w, generation: g.id }))),
+    );
+    return {
+      pid: process.pid,
+      uptimeMs: Date.now() - this.#startedAt,
+      generation: this.generation,
+      configHash: this.#current?.loaded.hash ?? '',
+      workers: workers.flat(),
+    };
+  }
+
+  async #reload(): Promise<ReloadOutcome> {
+    if (this.#stopping !== undefined) return { ok: false, reason: 'stopping', message: 'the master is stopping' };
+    const result = await loadConfig(this.#options.configPath);
+    if (!result.ok) {
+      for (const issue of result.issues) this.#log.error({ event: 'reload_config_fail' }, formatIssue(issue));
+      const message = `configuration is invalid (${result.issues.length} issue${result.issues.length === 1 ? '' : 's'}); old configuration kept`;
+      this.#log.error({ event: 'reload_config_fail', generation: this.generation }, message);
+      return { ok: false, reason: 'invalid-config', message };
+    }
+    const { loaded } = result;
+    let added: string[];
+    try {
+      added = await this.#sockets.bindMissing(listenAddressesOf(loaded.config));
+    } catch (err) {
+      const message = `${(err as Error).message}; old configuration kept`;
+      this.#log.error({ event: 'reload_config_fail', code: (err as { code?: string }).code }, message);
+      return { ok: false, reason: 'bind-failed', message };
+    }
+    if (added.length > 0) this.#log.info({ event: 'reload_config', listen: added }, 'bound new listen addresses');
+
+    const next = this.#createGeneration(loaded);
+    try {
+      await next.start();
+      if (this.#stopping !== undefined) throw new Error('the master is stopping');
+    } catch (err) {
+      await next.kill();
+      this.#generations.delete(next);
+      this.#releaseUnused();
+      const message = `new workers did not become ready: ${(err as Error).message}; old configuration kept`;
+      this.#log.error({ event: 'reload_config_fail', code: (err as { code?: string }).code, generation: next.id }, message);
+      return { ok: false, reason: 'not-ready', message };
+    }
+    const previous = this.#current;
+    this.#current = next;
+    this.#log.info(
+      { event: 'reload_config', generation: next.id, pids: next.pids, hash: loaded.hash.slice(0, 12) },
+      `generation ${next.id} serving${previous === undefined ? '' : `, draining generation ${previous.id}`}`,
+    );
+    if (previous !== undefined) void this.#retire(previous);
+    return { ok: true, generation: next.id };
+  }
+
+  async #retire(generation: Generation): Promise<void> {
+    await generation.drain(this.#options.drainTimeoutMs, this.#options.idleGraceMs);
+    this.#generations.delete(generation);
+    this.#releaseUnused();
+    this.#log.info({ event: 'generation_exit', generation: generation.id }, `generation ${generation.id} exited`);
+  }
+
+  #createGeneration(loaded: LoadedConfig): Generation {
+    const generation = new Generation({
+      id: this.#nextId++,
+      loaded,
+      listenKeys: listenAddressesOf(loaded.config).map((a) => a.key),
+      workerCount: this.#options.workerCount,
+      sockets: this.#sockets,
+      readyTimeoutMs: this.#options.readyTimeoutMs,
+      onCrash: (crash) => this.#onCrash(crash),
+    });
+    this.#generations.add(generation);
+    return generation;
+  }
+
+  #onCrash(crash: WorkerCrash): void {
+    if (this.#stopping !== undefined) return;
+    const decision = this.#policy.onCrash(Date.now(), crash.uptimeMs);
+    const fields = { event: 'worker_crash', pid: crash.pid, generation: crash.generation, slot: crash.slot, ...crash.exit, uptimeMs: crash.uptimeMs };
+    if (decision.action === 'give-up') {
+      this.#log.fatal(fields, `workers crashed ${decision.crashes} times within ${decision.windowMs} ms; giving up`);
+      void this.stop('fast').then(() => this.#options.onGiveUp(1));
+      return;
+    }
+    this.#log.warn({ ...fields, restartInMs: decision.delayMs }, 'worker exited unexpectedly; replacing it');
+    const timer = setTimeout(() => {
+      this.#restartTimers.delete(timer);
+      crash.restart().then(
+        (worker) => this.#log.info({ event: 'restart', pid: worker.pid, generation: crash.generation, slot: crash.slot }, 'worker replaced'),
+        // The failed replacement's own exit reports the next crash, so backoff continues from there.
+        (err: unknown) => this.#log.error({ event: 'restart', code: (err as { code?: string }).code, generation: crash.generation }, (err as Error).message),
+      );
+    }, decision.delayMs);
+    this.#restartTimers.add(timer);
+  }
+
+  #releaseUnused(): void {
+    const used = new Set([...this.#generations].flatMap((g) => g.listenKeys));
+    for (const key of this.#sockets.keys) {
+      if (used.has(key)) continue;
+      this.#sockets.release(key);
+      this.#log.info({ event: 'reload_config', listen: key }, 'released listen address');
+    }
+  }
+}
