@@ -165,10 +165,10 @@ models:
       '    locations: [api]\n',
       '    locations: [api]\n  second:\n    listen: [127.0.0.1:70000, 127.0.0.1:8080]\n    locations: [api]\n',
     );
-    expect(await issuesOf({ 'a.yaml': text })).toEqual([
-      'a.yaml:6:14 servers.second.listen.0: invalid listen address "127.0.0.1:70000": port must be 1-65535',
-      'a.yaml:6:31 servers.second.listen.1: listen address 127.0.0.1:8080 is already used by server "main"',
-    ]);
+    const issues = await issuesOf({ 'a.yaml': text });
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatch(/^a\.yaml:6:14 servers\.second\.listen\.0: invalid listen address "127\.0\.0\.1:70000": port must be/);
+    expect(issues[1]).toBe('a.yaml:6:31 servers.second.listen.1: listen address 127.0.0.1:8080 is already used by server "main"');
   });
 
   it('reports a wildcard address that overlaps another server on the same port', async () => {

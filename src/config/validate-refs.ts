@@ -34,7 +34,7 @@ function checkServers(doc: Doc, problems: ConfigProblem[]): void {
         if (!certificates.has(certificate)) problems.push({ path, message: `unknown certificate "${certificate}"` });
       });
     }
-    forEachString(server['listen'], [...base, 'listen'], (address, path) => listeners.add(name, address, path));
+    forEachStringOrItem(server['listen'], [...base, 'listen'], (address, path) => listeners.add(name, address, path));
   }
 }
 
@@ -62,7 +62,7 @@ function checkLocations(doc: Doc, problems: ConfigProblem[]): void {
     }
     const pathText = location['path'];
     if (typeof pathText === 'string') report(problems, [...base, 'path'], parsePathPattern(pathText));
-    forEachString(location['host'], [...base, 'host'], (host, path) => report(problems, path, parseHostPattern(host)));
+    forEachStringOrItem(location['host'], [...base, 'host'], (host, path) => report(problems, path, parseHostPattern(host)));
     const rewrite = location['rewrite'];
     if (typeof rewrite === 'string') report(problems, [...base, 'rewrite'], parseRewrite(rewrite));
   }
@@ -132,14 +132,19 @@ function report(problems: ConfigProblem[], path: ConfigPath, result: unknown): v
   if (isPatternError(result)) problems.push({ path, message: result.error });
 }
 
-/** Calls `visit` for a string, or for each string of an array (with its index in the path). */
+/** Calls `visit` for each string of an array (with its index in the path). */
 function forEachString(value: unknown, path: ConfigPath, visit: (text: string, path: ConfigPath) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) {
+  if (Array.isArray(value)) {
     value.forEach((item, index) => {
       if (typeof item === 'string') visit(item, [...path, index]);
     });
   }
+}
+
+/** For fields written as one string or a list of them (`listen`, `host`). */
+function forEachStringOrItem(value: unknown, path: ConfigPath, visit: (text: string, path: ConfigPath) => void): void {
+  if (typeof value === 'string') visit(value, path);
+  else forEachString(value, path, visit);
 }
 
 function sectionEntries(section: unknown): [string, Doc][] {
