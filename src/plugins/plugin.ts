@@ -1,0 +1,41 @@
+/**
+ * The plugin contract. A plugin type compiles its instance config once in `create`; the returned hooks
+ * run per request. Only `onRequest` exists so far (what `mock` needs); later phases (request body,
+ * response head, chunk, log) extend `PluginHooks` with optional members, so a plugin implements only
+ * the hooks it uses and a location's chain is `null` when it has no plugins.
+ */
+import type { GatewayRequest } from '../core/http-types.ts';
+
+/** An early answer: the request goes no further (no upstream, no later plugin). */
+export interface Reply {
+  readonly status: number;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Buffer;
+}
+
+/** What a plugin sees of a request. */
+export interface PluginRequestContext {
+  readonly req: GatewayRequest;
+  readonly requestId: string;
+  readonly locationName: string;
+  /** Host used for routing: lower-case, no port. */
+  readonly host: string;
+  /** Request path without the query string, as received. */
+  readonly path: string;
+}
+
+export interface PluginHooks {
+  /**
+   * Called after routing, before the request is proxied or handed to the AI layer, in the location's
+   * plugin order. Return undefined to continue with the next plugin, or a Reply to answer now.
+   */
+  onRequest?(ctx: PluginRequestContext): Reply | undefined;
+}
+
+export interface PluginType<C> {
+  /** The `type` value in config (`plugins.<name>.type`). */
+  readonly type: string;
+  /** Compiles one configured instance; throws on a config it cannot use. */
+  create(config: C): PluginHooks;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { SmoothWeightedBalancer } from './balancer.ts';
+
+function picks(weights: number[], count: number): number[] {
+  const balancer = new SmoothWeightedBalancer(weights);
+  return Array.from({ length: count }, () => balancer.pick());
+}
+
+describe('SmoothWeightedBalancer', () => {
+  it('always picks the only target', () => {
+    expect(picks([5], 3)).toEqual([0, 0, 0]);
+  });
+
+  it('spreads picks exactly by weight over a full cycle', () => {
+    const counts = [0, 0];
+    for (const i of picks([1, 3], 40)) counts[i] = (counts[i] ?? 0) + 1;
+    expect(counts).toEqual([10, 30]);
+  });
+
+  it('interleaves heavy and light targets like nginx (5,1,1 → a a b a c a a)', () => {
+    expect(picks([5, 1, 1], 7)).toEqual([0, 0, 1, 0, 2, 0, 0]);
+  });
+
+  it('alternates equal weights', () => {
+    expect(picks([1, 1], 4)).toEqual([0, 1, 0, 1]);
+  });
+
+  it('rejects an empty target list', () => {
+    expect(() => new SmoothWeightedBalancer([])).toThrow(RangeError);
+  });
+});

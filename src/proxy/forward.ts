@@ -1,0 +1,241 @@
+/**
+ * The streaming proxy exchange: one `ProxyExchange` per request is the undici dispatch handler.
+ * - Targets: starts at the balancer's pick; an error before undici started the request (connect refused,
+ *   connect timeout, DNS, TLS handshake) moves to the next target, each tried at most once. The body is
+ *   untouched until undici starts the request, so such a retry never loses bytes.
+ * - Backpressure: `res.write() === false` pauses the upstream (controller.pause) until 'drain'; the request
+ *   body is streamed by undici with its own backpressure.
+ * - Cancellation: the client response closing before the end aborts the upstream request.
+ * - Errors before the response head → a rendered error (502/504/413); after it → the client response is
+ *   destroyed (HTTP/1.1 incomplete body, HTTP/2 RST_STREAM), never a clean end.
+ * - Deadline: `timeouts.total` covers the whole exchange unless the response is text/event-stream.
+ */
+import { Http2ServerRequest } from 'node:http2';
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { GatewayError, isGatewayError } from '../core/errors.ts';
+import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
+import type { DeadlineEntry } from './deadline-timer.ts';
+import { sharedDeadlines } from './deadline-timer.ts';
+import type { ForwardedApplier } from './forwarded.ts';
+import type { HeaderRuleSet } from './header-rules.ts';
+import { copyRequestHeaders, copyResponseHeaders } from './hop-by-hop.ts';
+import { LimitedBody, upstreamBody } from './request-body.ts';
+import type { GeneratedResponseOptions } from './respond-error.ts';
+import { isResponseGone, respondError, writeResponseHead } from './respond-error.ts';
+import type { PathRewriter } from './rewrite.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
+
+type DispatchController = Dispatcher.DispatchController;
+
+/** Everything a proxied location needs, compiled once per config. */
+export interface ProxyRoute {
+  readonly upstream: UpstreamPool;
+  readonly rewrite: PathRewriter | null;
+  readonly requestRules: HeaderRuleSet | null;
+  readonly forwarded: ForwardedApplier | null;
+  readonly maxBodyBytes: number;
+  /** Response rules + server header, for upstream responses and the gateway's own answers. */
+  readonly generated: GeneratedResponseOptions;
+}
+
+const PHASE_CONNECTING = 0; // dispatched, undici has not started the request (no socket/stream yet)
+const PHASE_SENT = 1; // request started upstream, no response head yet
+const PHASE_RESPONDING = 2; // response head forwarded, body streaming
+const PHASE_DONE = 3; // finished, failed, timed out or client gone: later callbacks are ignored
+
+const CLIENT_GONE = new Error('client closed the connection');
+const DEADLINE = new GatewayError('upstream_timeout', 'the upstream exceeded the total deadline');
+const EVENT_STREAM = 'text/event-stream';
+
+function timeoutOrConnectError(err: Error, connecting: boolean): GatewayError {
+  if (isGatewayError(err)) return err;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new GatewayError('upstream_timeout', undefined, { cause: err });
+  }
+  return connecting
+    ? new GatewayError('upstream_connect_error', undefined, { cause: err })
+    : new GatewayError('upstream_error', undefined, { cause: err });
+}
+
+class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
+  deadlineAt = 0;
+  readonly #res: GatewayResponse;
+  readonly #route: ProxyRoute;
+  readonly #requestId: string;
+  readonly #options: Dispatcher.DispatchOptions;
+  readonly #body: Readable | null;
+  #phase = PHASE_CONNECTING;
+  #ctl: DispatchController | null = null;
+  #target = 0;
+  #attempts = 0;
+  #isWaitingDrain = false;
+
+  constructor(res: GatewayResponse, route: ProxyRoute, requestId: string, options: Dispatcher.DispatchOptions, body: Readable | null) {
+    this.#res = res;
+    this.#route = route;
+    this.#requestId = requestId;
+    this.#options = options;
+    this.#body = body;
+  }
+
+  start(): void {
+    this.#res.on('close', this.#onClientClose);
+    const totalMs = this.#route.upstream.timeouts.totalMs;
+    if (totalMs > 0) {
+      this.deadlineAt = performance.now() + totalMs;
+      sharedDeadlines.add(this);
+    }
+    this.#target = this.#route.upstream.pick();
+    this.#dispatch();
+  }
+
+  #dispatch(): void {
+    this.#attempts++;
+    const target = this.#route.upstream.targets[this.#target];
+    if (target === undefined) {
+      this.#fail(new GatewayError('no_upstream_available'));
+      return;
+    }
+    try {
+      target.pool.dispatch(this.#options, this);
+    } catch (err) {
+      this.onResponseError(null, err as Error);
+    }
+  }
+
+  onRequestStart(ctl: DispatchController): void {
+    if (this.#phase === PHASE_DONE) {
+      ctl.abort(CLIENT_GONE);
+      return;
+    }
+    this.#ctl = ctl;
+    this.#phase = PHASE_SENT;
+  }
+
+  onResponseStart(ctl: DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.#phase === PHASE_DONE) {
+      ctl.abort(CLIENT_GONE);
+      return;
+    }
+    this.#phase = PHASE_RESPONDING;
+    const res = this.#res;
+    const out = copyResponseHeaders(headers);
+    out['x-request-id'] = this.#requestId;
+    const generated = this.#route.generated;
+    if (generated.rules !== null) generated.rules.apply(out);
+    const contentType = headers['content-type'];
+    const isEventStream = typeof contentType === 'string' && contentType.startsWith(EVENT_STREAM);
+    if (isEventStream && this.deadlineAt !== 0) {
+      sharedDeadlines.delete(this);
+      this.deadlineAt = 0;
+    }
+    try {
+      // Streams of unknown length get their head now, not with the first chunk.
+      writeResponseHead(res, statusCode, out, isEventStream || headers['content-length'] === undefined);
+    } catch (err) {
+      this.#finish();
+      ctl.abort(err as Error);
+      if (!res.headersSent) respondError(res, new GatewayError('upstream_error', 'invalid upstream response head', { cause: err }), this.#requestId, generated);
+      else res.destroy();
+    }
+  }
+
+  onResponseData(ctl: DispatchController, chunk: Buffer): void {
+    if (this.#phase === PHASE_DONE) return;
+    const out: Writable = this.#res;
+    if (!out.write(chunk)) {
+      ctl.pause();
+      if (!this.#isWaitingDrain) {
+        this.#isWaitingDrain = true;
+        this.#res.once('drain', this.#onDrain);
+      }
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.#phase === PHASE_DONE) return;
+    this.#finish();
+    this.#res.end();
+  }
+
+  onResponseError(_ctl: DispatchController | null, err: Error): void {
+    if (this.#phase === PHASE_DONE) return;
+    const res = this.#res;
+    const body = this.#body;
+    if (body instanceof LimitedBody && body.isTooLarge) {
+      this.#fail(new GatewayError('body_too_large'), true);
+      return;
+    }
+    if (this.#phase === PHASE_RESPONDING) {
+      this.#finish();
+      res.destroy(err);
+      return;
+    }
+    const targets = this.#route.upstream.targets;
+    if (this.#phase === PHASE_CONNECTING && this.#attempts < targets.length && (body === null || !body.readableDidRead)) {
+      this.#target = (this.#target + 1) % targets.length;
+      this.#dispatch();
+      return;
+    }
+    this.#fail(timeoutOrConnectError(err, this.#phase === PHASE_CONNECTING));
+  }
+
+  onDeadline(): void {
+    if (this.#phase === PHASE_DONE) return;
+    const wasResponding = this.#phase === PHASE_RESPONDING;
+    this.#phase = PHASE_DONE;
+    this.#ctl?.abort(DEADLINE);
+    if (wasResponding) this.#res.destroy(DEADLINE);
+    else respondError(this.#res, DEADLINE, this.#requestId, this.#route.generated);
+  }
+
+  #fail(err: GatewayError, closeConnection = false): void {
+    this.#finish();
+    respondError(this.#res, err, this.#requestId, this.#route.generated, closeConnection);
+  }
+
+  #finish(): void {
+    this.#phase = PHASE_DONE;
+    if (this.deadlineAt !== 0) {
+      sharedDeadlines.delete(this);
+      this.deadlineAt = 0;
+    }
+  }
+
+  #onDrain = (): void => {
+    this.#isWaitingDrain = false;
+    if (this.#phase !== PHASE_DONE) this.#ctl?.resume();
+  };
+
+  #onClientClose = (): void => {
+    if (this.#phase === PHASE_DONE) return;
+    this.#finish();
+    // Before onRequestStart there is no controller yet; onRequestStart aborts on PHASE_DONE.
+    this.#ctl?.abort(CLIENT_GONE);
+  };
+}
+
+/** Proxies one request to the route's upstream; never throws, never rejects. */
+export function forwardRequest(req: GatewayRequest, res: GatewayResponse, route: ProxyRoute, requestId: string, proto: 'http' | 'https'): void {
+  const upstream = route.upstream;
+  const reqHeaders = req.headers;
+  const headers = copyRequestHeaders(reqHeaders, upstream.preserveHost);
+  headers['x-request-id'] = requestId;
+  if (route.forwarded !== null) {
+    const host = reqHeaders.host ?? (req instanceof Http2ServerRequest ? req.authority : undefined);
+    route.forwarded(headers, { remoteAddress: req.socket?.remoteAddress, proto, host });
+  }
+  if (route.requestRules !== null) route.requestRules.apply(headers);
+  const url = req.url ?? '/';
+  const body = upstreamBody(req, route.maxBodyBytes);
+  const options: Dispatcher.DispatchOptions = {
+    path: route.rewrite === null ? url : route.rewrite(url),
+    method: req.method ?? 'GET',
+    headers,
+    body,
+  };
+  if (isResponseGone(res)) return;
+  new ProxyExchange(res, route, requestId, options, body).start();
+}

@@ -1,0 +1,140 @@
+/**
+ * One upstream group: an undici `Pool` per target (keep-alive, HTTP/2 where configured), the smooth
+ * weighted round-robin balancer over them, and the timeouts the forwarder applies. Built once per
+ * config generation; `close()` drains the pools when the generation retires.
+ *
+ * Timeouts: connect (TCP + TLS) is undici's `connect.timeout`; response head and idle-between-chunks
+ * are undici's `headersTimeout` / `bodyTimeout`, which run on undici's shared coarse timers and may
+ * fire up to ~1 s after the configured value. The total deadline is ours (./deadline-timer.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
+import { Pool } from 'undici';
+import type { TargetConfig, UpstreamConfig } from '../config/schema.ts';
+import { SmoothWeightedBalancer } from './balancer.ts';
+
+export interface UpstreamTarget {
+  /** "http://host:port" or "https://host:port". */
+  readonly origin: string;
+  readonly weight: number;
+  readonly pool: Pool;
+}
+
+export interface UpstreamTimeouts {
+  readonly connectMs: number;
+  readonly responseHeaderMs: number;
+  readonly idleMs: number;
+  /** Whole exchange for non-streaming responses. */
+  readonly totalMs: number;
+}
+
+export interface UpstreamPool {
+  readonly name: string;
+  readonly targets: readonly UpstreamTarget[];
+  readonly preserveHost: boolean;
+  readonly timeouts: UpstreamTimeouts;
+  /** Index of the target the next request starts with (smooth weighted round-robin). */
+  pick(): number;
+  /** Waits for in-flight requests, then closes the connections (generation retirement). */
+  close(): Promise<void>;
+  /** Aborts in-flight requests and closes the connections at once. */
+  destroy(): Promise<void>;
+}
+
+export interface ParsedTarget {
+  readonly origin: string;
+  readonly weight: number;
+}
+
+const SCHEME_RE = /^(https?):\/\/([^/\s]+)\/?$/i;
+
+/**
+ * "host:port", "host:port weight", "[v6]:port", "http(s)://host:port", or {addr, weight}.
+ * Without a scheme the target speaks HTTPS when the upstream has `tls`. A missing port means 80/443.
+ */
+export function parseTarget(target: TargetConfig, useTls: boolean): ParsedTarget | string {
+  let addr: string;
+  let weight = 1;
+  if (typeof target === 'string') {
+    const parts = target.trim().split(/\s+/);
+    addr = parts[0] ?? '';
+    if (parts.length > 2) return `invalid target "${target}": expected "host:port [weight]"`;
+    if (parts[1] !== undefined) {
+      weight = Number(parts[1]);
+      if (!Number.isInteger(weight) || weight < 1 || weight > 1000) {
+        return `invalid target "${target}": weight must be an integer 1-1000`;
+      }
+    }
+  } else {
+    addr = target.addr.trim();
+    weight = target.weight;
+  }
+  let scheme = useTls ? 'https' : 'http';
+  let authority = addr;
+  const withScheme = SCHEME_RE.exec(addr);
+  if (withScheme !== null) {
+    scheme = (withScheme[1] ?? scheme).toLowerCase();
+    authority = withScheme[2] ?? '';
+  } else if (addr.includes('/')) {
+    return `invalid target "${addr}": expected "host:port" or "http(s)://host:port"`;
+  }
+  if (authority === '') return `invalid target "${addr}": empty address`;
+  const hasPort = authority.startsWith('[') ? /\]:\d+$/.test(authority) : /:\d+$/.test(authority);
+  if (!hasPort) authority = `${authority}:${scheme === 'https' ? 443 : 80}`;
+  return { origin: `${scheme}://${authority}`, weight };
+}
+
+function poolOptions(cfg: UpstreamConfig, origin: string, configDir: string): Pool.Options {
+  const isTls = origin.startsWith('https:');
+  const t = cfg.timeouts;
+  const connect: ConnectionOptions & { timeout: number; preferH2?: boolean } = { timeout: t.connect };
+  if (isTls) {
+    const tls = cfg.tls;
+    if (tls?.servername !== undefined) connect.servername = tls.servername;
+    if (tls?.verify === false) connect.rejectUnauthorized = false;
+    if (tls?.ca !== undefined) connect.ca = readFileSync(resolve(configDir, tls.ca));
+    if (cfg.http2) connect.preferH2 = true;
+  }
+  const options: Pool.Options = {
+    connect,
+    connections: cfg.keepalive.connections ?? null,
+    keepAliveTimeout: cfg.keepalive.idle_timeout,
+    keepAliveMaxTimeout: cfg.keepalive.idle_timeout,
+    headersTimeout: t.response_header,
+    bodyTimeout: t.idle,
+    allowH2: cfg.http2,
+  };
+  if (cfg.http2 && !isTls) options.h2Options = { useH2c: true };
+  return options;
+}
+
+/** Throws on an unparsable target (config validation reports these before we get here). */
+export function createUpstreamPool(name: string, cfg: UpstreamConfig, configDir: string): UpstreamPool {
+  const useTls = cfg.tls !== undefined;
+  const targets: UpstreamTarget[] = cfg.targets.map((t) => {
+    const parsed = parseTarget(t, useTls);
+    if (typeof parsed === 'string') throw new Error(`upstream "${name}": ${parsed}`);
+    return { origin: parsed.origin, weight: parsed.weight, pool: new Pool(parsed.origin, poolOptions(cfg, parsed.origin, configDir)) };
+  });
+  const balancer = new SmoothWeightedBalancer(targets.map((t) => t.weight));
+  const timeouts: UpstreamTimeouts = {
+    connectMs: cfg.timeouts.connect,
+    responseHeaderMs: cfg.timeouts.response_header,
+    idleMs: cfg.timeouts.idle,
+    totalMs: cfg.timeouts.total,
+  };
+  return {
+    name,
+    targets,
+    preserveHost: cfg.preserve_host,
+    timeouts,
+    pick: () => balancer.pick(),
+    close: async () => {
+      await Promise.all(targets.map((t) => t.pool.close().catch(() => undefined)));
+    },
+    destroy: async () => {
+      await Promise.all(targets.map((t) => t.pool.destroy().catch(() => undefined)));
+    },
+  };
+}

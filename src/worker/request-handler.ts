@@ -1,0 +1,84 @@
+/**
+ * The per-request entry point of a server (HTTP/1.1 and the HTTP/2 compat API alike): request id,
+ * route, plugins, body limit, then the proxy or the AI layer. It only reads the compiled
+ * ServerRuntime; every answer it generates goes through renderError via respondError.
+ */
+import { Http2ServerRequest } from 'node:http2';
+import type { AiHandler } from '../ai/ai-handler.ts';
+import { GatewayError } from '../core/errors.ts';
+import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PluginHooks, PluginRequestContext } from '../plugins/plugin.ts';
+import { forwardRequest } from '../proxy/forward.ts';
+import { respondError, sendGenerated } from '../proxy/respond-error.ts';
+import { normalizeHost } from '../proxy/router.ts';
+import { requestIdFor } from './request-id.ts';
+import type { LocationRuntime, ServerRuntime } from './runtime.ts';
+
+export type RequestHandler = (req: GatewayRequest, res: GatewayResponse) => void;
+
+const SLASH = 0x2f;
+
+/** Sends the first plugin reply; false when every plugin let the request continue. */
+function runPlugins(loc: LocationRuntime, chain: readonly PluginHooks[], ctx: PluginRequestContext, res: GatewayResponse): boolean {
+  for (const hooks of chain) {
+    const reply = hooks.onRequest?.(ctx);
+    if (reply !== undefined) {
+      sendGenerated(res, reply.status, { ...reply.headers }, reply.body, ctx.requestId, loc.generated);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler | null, logger: Logger): RequestHandler {
+  const { routes, locations, proto } = server;
+
+  function route(req: GatewayRequest, res: GatewayResponse, requestId: string): void {
+    const url = req.url;
+    if (url === undefined || url.charCodeAt(0) !== SLASH) {
+      respondError(res, new GatewayError('bad_request', 'the request target must be an absolute path'), requestId, server.generated, true);
+      return;
+    }
+    const queryStart = url.indexOf('?');
+    const path = queryStart < 0 ? url : url.slice(0, queryStart);
+    const hostHeader = req.headers.host ?? (req instanceof Http2ServerRequest ? req.authority : undefined);
+    const host = normalizeHost(hostHeader);
+    const name = routes.match(host, path);
+    const loc = name === undefined ? undefined : locations.get(name);
+    if (loc === undefined) {
+      respondError(res, new GatewayError('route_not_found'), requestId, server.generated);
+      return;
+    }
+    if (loc.plugins !== null && runPlugins(loc, loc.plugins, { req, requestId, locationName: loc.name, host, path }, res)) return;
+    const contentLength = req.headers['content-length'];
+    if (contentLength !== undefined && Number(contentLength) > loc.maxBodyBytes) {
+      respondError(res, new GatewayError('body_too_large'), requestId, loc.generated, true);
+      return;
+    }
+    if (loc.proxy !== null) {
+      forwardRequest(req, res, loc.proxy, requestId, proto);
+    } else if (loc.ai !== null && aiHandler !== null) {
+      aiHandler(req, res, { requestId, locationName: loc.ai.locationName, pathPrefix: loc.ai.pathPrefix, maxBodyBytes: loc.ai.maxBodyBytes }).catch(
+        (err: unknown) => {
+          logger.error({ err, requestId }, 'AI handler failed');
+          respondError(res, new GatewayError('internal_error'), requestId, loc.generated);
+        },
+      );
+    } else if (loc.isUpstreamMissing) {
+      respondError(res, new GatewayError('no_upstream_available'), requestId, loc.generated);
+    } else {
+      respondError(res, new GatewayError('route_not_found'), requestId, loc.generated);
+    }
+  }
+
+  return function handleRequest(req, res) {
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    try {
+      route(req, res, requestId);
+    } catch (err) {
+      logger.error({ err, requestId }, 'request handler failed');
+      respondError(res, new GatewayError('internal_error'), requestId, server.generated);
+    }
+  };
+}
