@@ -4,6 +4,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway } from '../helpers/gateway.ts';
@@ -245,7 +246,7 @@ describe('body limits', () => {
     async function* chunks() {
       for (let i = 0; i < 8; i++) yield Buffer.alloc(8, 'y');
     }
-    const res = await request(`${gateway.url}/limited`, { method: 'POST', body: chunks() });
+    const res = await request(`${gateway.url}/limited`, { method: 'POST', body: Readable.from(chunks()) });
     expect(res.statusCode).toBe(413);
     expect(JSON.parse(await res.body.text())).toMatchObject({ error: 'body_too_large' });
   });
@@ -255,7 +256,7 @@ describe('body limits', () => {
       yield Buffer.from('abc');
       yield Buffer.from('def');
     }
-    const res = await request(`${gateway.url}/limited`, { method: 'POST', body: chunks() });
+    const res = await request(`${gateway.url}/limited`, { method: 'POST', body: Readable.from(chunks()) });
     expect(res.statusCode).toBe(200);
     await res.body.text();
   });
