@@ -23,7 +23,10 @@ export interface ConfigIssue extends SourcePosition {
 export interface ConfigProblem {
   readonly path: ConfigPath;
   readonly message: string;
-  /** `key` points at the key node (unknown keys, bad names); `value` (default) at the value. */
+  /**
+   * `key`: the key node (unknown keys, bad names); `value`: the value node (wrong types); absent: the value,
+   * or the key line when the value is a map or list (a problem with the whole entry).
+   */
   readonly at?: 'key' | 'value';
 }
 

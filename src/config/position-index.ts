@@ -36,10 +36,14 @@ export class PositionIndex {
     return this.#entries.get(pathId(path));
   }
 
-  locate(path: ConfigPath, at: ConfigProblem['at'] = 'value'): SourcePosition {
+  /**
+   * `at` undefined: a scalar's value, or the key line of a map/list entry (an issue about the whole entry);
+   * `value` forces the value node (a wrong type), `key` the key node (an unknown key).
+   */
+  locate(path: ConfigPath, at?: ConfigProblem['at']): SourcePosition {
     const exact = this.get(path);
     if (exact !== undefined) {
-      if (exact.key !== undefined && (at === 'key' || exact.isCollection)) return exact.key;
+      if (exact.key !== undefined && (at === 'key' || (at === undefined && exact.isCollection))) return exact.key;
       return exact.value;
     }
     for (let length = path.length - 1; length > 0; length--) {

@@ -35,7 +35,10 @@ function describeIssue(issue: ZodIssue, base: ConfigPath, document: unknown): Co
       return [{ path, at: 'key', message: `invalid name "${String(path.at(-1))}": ${reason}` }];
     }
     case 'invalid_type':
-      return [{ path, message: describeType(issue.expected, path, document) }];
+      return [{ path, at: 'value', message: describeType(issue.expected, path, document) }];
+    case 'too_small':
+    case 'too_big':
+      return [{ path, at: 'value', message: describeBound(issue) }];
     case 'invalid_union':
       return describeUnion(issue, path, document);
     default:
@@ -46,7 +49,21 @@ function describeIssue(issue: ZodIssue, base: ConfigPath, document: unknown): Co
 function describeType(expected: string, path: ConfigPath, document: unknown): string {
   const found = lookup(document, path);
   if (!found.exists) return `missing required key "${String(path.at(-1))}"`;
-  return `expected ${expected}, received ${typeName(found.value)}`;
+  return `expected ${yamlTypeName(expected)}, received ${typeName(found.value)}`;
+}
+
+function describeBound(issue: Extract<ZodIssue, { code: 'too_small' | 'too_big' }>): string {
+  const isMin = issue.code === 'too_small';
+  const limit = Number(isMin ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum);
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    return `expected ${isMin ? 'at least' : 'at most'} ${limit} ${limit === 1 ? 'item' : 'items'}`;
+  }
+  if (issue.origin === 'string') return `expected ${isMin ? 'at least' : 'at most'} ${limit} characters`;
+  if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+    const op = isMin ? (issue.inclusive === false ? '>' : '>=') : issue.inclusive === false ? '<' : '<=';
+    return `expected a number ${op} ${limit}`;
+  }
+  return issue.message;
 }
 
 function describeUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>, path: ConfigPath, document: unknown): ConfigProblem[] {
@@ -83,9 +100,14 @@ function lookup(document: unknown, path: ConfigPath): { exists: boolean; value: 
   return { exists: current !== undefined, value: current };
 }
 
+/** Zod's type names in YAML words: maps and lists. */
+function yamlTypeName(expected: string): string {
+  return expected.replace(/\b(record|object)\b/g, 'map').replace(/\barray\b/g, 'list');
+}
+
 function typeName(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'object') return 'object';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'object') return 'map';
   return typeof value;
 }
