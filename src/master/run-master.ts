@@ -10,6 +10,10 @@ import { loadConfig } from '../config/load.ts';
 import { createLogger } from '../lib/logger.ts';
 import { Supervisor } from './supervisor.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
+import { startControlServer } from './control-server.ts';
+import type { ControlServer } from './control-server.ts';
+import type { ControlCommand, ControlReply } from './control-protocol.ts';
+import { controlSocketPathFor, defaultPidFile, removePidFile, writePidFile } from './pid-file.ts';
 
 export const MASTER_TITLE = 'louailink';
 
@@ -22,6 +26,8 @@ export interface MasterOptions {
   readonly idleGraceMs?: number;
   readonly readyTimeoutMs?: number;
   readonly crashPolicy?: Partial<CrashPolicyOptions>;
+  /** Default: `louailink.pid` in the config directory; the control socket goes beside it. */
+  readonly pidFile?: string;
   readonly stderr: (text: string) => void;
 }
 
@@ -40,6 +46,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const { loaded } = result;
   const logger = createLogger({ level: loaded.config.basic.log_level, name: loaded.config.basic.name }).child({ role: 'master' });
 
+  const pidFile = options.pidFile ?? defaultPidFile(loaded.configDir);
+  let control: ControlServer | undefined;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
@@ -53,25 +61,68 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     ...(options.crashPolicy === undefined ? {} : { crashPolicy: options.crashPolicy }),
     logger,
-    onGiveUp: (code) => finish(code),
+    onGiveUp: (code) => {
+      void (async () => {
+        await control?.close();
+        await removePidFile(pidFile);
+        finish(code);
+      })();
+    },
   });
-  const removeSignals = installSignals(supervisor, logger, finish);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (mode: 'graceful' | 'fast'): Promise<void> => {
+    const stopped = supervisor.stop(mode);
+    stopping ??= (async () => {
+      await control?.close();
+      await stopped;
+      await removePidFile(pidFile);
+      finish(0);
+    })();
+    return stopping;
+  };
+  const removeSignals = installSignals(supervisor, logger, shutdown);
   try {
     await supervisor.start(loaded);
+    await writePidFile(pidFile);
+    control = await startControlServer(controlSocketPathFor(pidFile), (command) => answerControl(command, supervisor, shutdown));
   } catch (err) {
     logger.fatal({ event: 'start', code: (err as { code?: string }).code }, `cannot start: ${(err as Error).message}`);
     removeSignals();
+    await control?.close();
+    await supervisor.stop('fast');
+    await removePidFile(pidFile);
     return 1;
   }
-  logger.info({ event: 'start', workers: options.workerCount, generation: supervisor.generation }, 'louailink master started');
+  logger.info(
+    { event: 'start', workers: options.workerCount, generation: supervisor.generation, pidFile, control: control.path, listen: supervisor.listening() },
+    'louailink master started',
+  );
   const code = await finished;
   removeSignals();
   return code;
 }
 
-function installSignals(supervisor: Supervisor, logger: Logger, finish: (code: number) => void): () => void {
+async function answerControl(command: ControlCommand, supervisor: Supervisor, shutdown: (mode: 'graceful' | 'fast') => Promise<void>): Promise<ControlReply> {
+  switch (command) {
+    case 'status':
+      return { ok: true, message: 'running', status: await supervisor.status() };
+    case 'reload': {
+      const outcome = await supervisor.reload();
+      return outcome.ok ? { ok: true, message: `generation ${outcome.generation} serving` } : { ok: false, message: outcome.message };
+    }
+    case 'quit':
+    case 'stop':
+      // Answer first: the stop closes this control socket.
+      setImmediate(() => void shutdown(command === 'quit' ? 'graceful' : 'fast'));
+      return { ok: true, message: command === 'quit' ? 'draining and stopping' : 'stopping now' };
+    case 'reopen':
+      return { ok: true, message: 'logs go to stdout; nothing to reopen' };
+  }
+}
+
+function installSignals(supervisor: Supervisor, logger: Logger, shutdown: (mode: 'graceful' | 'fast') => Promise<void>): () => void {
   const stop = (mode: 'graceful' | 'fast'): void => {
-    void supervisor.stop(mode).then(() => finish(0));
+    void shutdown(mode);
   };
   const handlers: Record<string, () => void> = {
     SIGHUP: () => {

@@ -81,9 +81,9 @@ export class Supervisor {
     return this.#current?.id ?? 0;
   }
 
-  /** Local port bound for a listen key (tests use it to learn a port). */
-  portOf(key: string): number | undefined {
-    return this.#sockets.portOf(key);
+  /** Listen key → the port actually bound (differs from the key for port 0). */
+  listening(): Record<string, number | undefined> {
+    return Object.fromEntries(this.#sockets.keys.map((key) => [key, this.#sockets.portOf(key)]));
   }
 
   /** Binds the config's sockets and starts the first generation; throws when it cannot become ready. */
