@@ -36,6 +36,11 @@ describe('validateRefs', () => {
     ]);
   });
 
+  it('lets several servers listen on port 0 (each gets its own free port)', () => {
+    const servers = { a: { listen: '127.0.0.1:0', locations: ['api'] }, b: { listen: ['127.0.0.1:0', '0.0.0.0:0'], locations: ['api'] } };
+    expect(validateRefs({ servers, locations, upstreams })).toEqual([]);
+  });
+
   it('reports a model alias that collides with another model name or alias', () => {
     const models = {
       a: { aliases: ['b'], providers: { p: 'x' } },

@@ -103,6 +103,7 @@ class ListenerTable {
   add(server: string, text: string, path: ConfigPath): void {
     const address = parseListenAddress(text);
     if (typeof address === 'string') return; // the schema reports it
+    if (address.port === 0) return; // any free port: never shared
     const others = this.#byPort.get(address.port) ?? [];
     for (const other of others) {
       if (other.key === address.key) {
