@@ -10,19 +10,9 @@ import { parseDurationMs } from '../src/config/units.ts';
 
 export const CONFIG_DOCS_PATH = fileURLToPath(new URL('../docs/config.md', import.meta.url));
 
-/** The README's minimal proxy; the docs test checks that it validates. */
-export const MINIMAL_EXAMPLE = `servers:
-  main:
-    listen: 127.0.0.1:8080
-    locations: [api]
-locations:
-  api:
-    path: /
-    upstream: backend
-upstreams:
-  backend:
-    targets: [127.0.0.1:9000]
-`;
+/** The README's first proxy (examples/proxy), without its leading comment; the docs test checks it validates. */
+export const MINIMAL_EXAMPLE_PATH = fileURLToPath(new URL('../examples/proxy/louailink.yaml', import.meta.url));
+export const MINIMAL_EXAMPLE = readFileSync(MINIMAL_EXAMPLE_PATH, 'utf8').replace(/^(#.*\n)+/, '');
 
 const INTRO = `# Configuration reference
 
