@@ -41,7 +41,7 @@ export function parseYamlFile(file: string, text: string, env: Env): ParsedFile 
   const issues: ConfigIssue[] = [];
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      issues.push({ ...at(error.pos[0]), path: '', message: `YAML ${error.message}` });
+      issues.push({ ...at(error.pos[0]), path: '', message: `YAML syntax: ${error.message}` });
     }
     return { file, value: undefined, positions, issues, isBroken: true, interpolated: [], unresolved: new Set(), secrets: [] };
   }
