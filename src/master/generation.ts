@@ -57,6 +57,11 @@ export class Generation {
     return this.#state;
   }
 
+  /** Listening addresses as the workers reported them (real ports even for port 0). */
+  get addresses(): readonly string[] {
+    return this.#slots[0]?.addresses ?? [];
+  }
+
   get pids(): readonly number[] {
     return this.#slots.filter((w) => !w.isExited).map((w) => w.pid);
   }

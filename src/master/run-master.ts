@@ -94,8 +94,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     return 1;
   }
   logger.info(
-    { event: 'start', workers: options.workerCount, generation: supervisor.generation, pidFile, control: control.path, listen: supervisor.listening() },
-    'louailink master started',
+    { event: 'start', addresses: supervisor.addresses, workers: options.workerCount, generation: supervisor.generation, pidFile, control: control.path },
+    'louailink started',
   );
   const code = await finished;
   removeSignals();

@@ -53,12 +53,6 @@ export class SocketTable {
     return rawHandleOf(socket) as unknown as SendHandle;
   }
 
-  /** Local address as bound (the real port when the config asked for port 0 in tests). */
-  portOf(key: string): number | undefined {
-    const socket = this.#sockets.get(key);
-    return socket === undefined ? undefined : boundPort(socket);
-  }
-
   /** Closes the master's copy. Workers still listening on their own copy keep accepting until they close. */
   release(key: string): void {
     const socket = this.#sockets.get(key);
@@ -100,11 +94,4 @@ function rawHandleOf(socket: net.Socket): RawTcpHandle {
 function isRawTcpHandle(value: unknown): value is RawTcpHandle {
   return typeof value === 'object' && value !== null && typeof (value as { fd?: unknown }).fd === 'number'
     && (value as { fd: number }).fd >= 0 && value.constructor?.name === 'TCP';
-}
-
-function boundPort(socket: net.Socket): number | undefined {
-  const out: { port?: number } = {};
-  const handle = (socket as unknown as { _handle?: { getsockname?: (out: object) => number } })._handle;
-  if (handle?.getsockname === undefined || handle.getsockname(out) !== 0) return undefined;
-  return out.port;
 }

@@ -81,9 +81,9 @@ export class Supervisor {
     return this.#current?.id ?? 0;
   }
 
-  /** Listen key → the port actually bound (differs from the key for port 0). */
-  listening(): Record<string, number | undefined> {
-    return Object.fromEntries(this.#sockets.keys.map((key) => [key, this.#sockets.portOf(key)]));
+  /** Addresses the current generation listens on ("http://127.0.0.1:8080"). */
+  get addresses(): readonly string[] {
+    return this.#current?.addresses ?? [];
   }
 
   /** Binds the config's sockets and starts the first generation; throws when it cannot become ready. */
@@ -118,12 +118,12 @@ export class Supervisor {
     this.#stopping = mode;
     for (const timer of this.#restartTimers) clearTimeout(timer);
     this.#restartTimers.clear();
-    this.#log.info({ event: 'stop', mode }, mode === 'graceful' ? 'draining all workers' : 'stopping all workers now');
+    this.#log.info({ event: 'stop', mode }, 'stopping');
     const { drainTimeoutMs, idleGraceMs } = this.#options;
     const ended = [...this.#generations].map((g) => (mode === 'graceful' ? g.drain(drainTimeoutMs, idleGraceMs) : g.stop()));
     this.#stopped = Promise.all(ended).then(() => {
       this.#sockets.releaseAll();
-      this.#log.info({ event: 'stop' }, 'all workers exited');
+      this.#log.info({ event: 'stop' }, 'stopped');
     });
     return this.#stopped;
   }

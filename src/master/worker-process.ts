@@ -52,6 +52,7 @@ export class WorkerProcess {
   /** Resolves when the process has exited (never rejects). */
   readonly exited: Promise<WorkerExit>;
   #state: WorkerState = 'starting';
+  #addresses: readonly string[] = [];
   readonly #worker: Worker;
   #killTimer: NodeJS.Timeout | undefined;
   #statusWaiters: ((message: Extract<WorkerMessage, { type: 'status' }> | undefined) => void)[] = [];
@@ -77,6 +78,11 @@ export class WorkerProcess {
 
   get state(): WorkerState {
     return this.#state;
+  }
+
+  /** What the worker listens on, as it reported when ready ("http://127.0.0.1:8080"). */
+  get addresses(): readonly string[] {
+    return this.#addresses;
   }
 
   get isExited(): boolean {
@@ -141,6 +147,7 @@ export class WorkerProcess {
             return;
           case 'ready':
             clearTimeout(timer);
+            this.#addresses = message.addresses;
             if (this.#state === 'starting') this.#state = 'ready';
             resolve();
             return;
