@@ -35,6 +35,9 @@ const listenAddress = z.string().superRefine((value, ctx) => {
   if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
 });
 
+const listenItem = z.union([z.string(), z.number().int()]).transform(String);
+const listenList = z.union([listenItem, z.array(listenItem)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === 'string' ? [v] : v));
 
 const headerMap = z.record(z.string(), z.string());
@@ -60,7 +63,7 @@ export const basicSchema = z
 
 export const serverSchema = z
   .strictObject({
-    listen: stringList.pipe(z.array(listenAddress).min(1)).describe(
+    listen: listenList.pipe(z.array(listenAddress).min(1)).describe(
       'One or more addresses: "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" or a bare port. An address may belong to one server only.',
     ),
     locations: z.array(z.string()).min(1).describe('Names of the locations this server routes to (see Routing priority).'),
