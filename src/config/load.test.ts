@@ -98,7 +98,7 @@ describe('loadConfig: every issue with its position', () => {
 
   it('names both accepted types when a union fails on type', async () => {
     expect(await issuesOf({ 'a.yaml': MINIMAL.replace('listen: 127.0.0.1:8080', 'listen: 8080.5') })).toEqual([
-      'a.yaml:3:13 servers.main.listen: expected string or list, received number',
+      'a.yaml:3:13 servers.main.listen: expected string or int, received number',
     ]);
   });
 
