@@ -96,7 +96,7 @@ function poolOptions(cfg: UpstreamConfig, origin: string, configDir: string): Po
     if (tls?.ca !== undefined) connect.ca = readFileSync(resolve(configDir, tls.ca));
     if (cfg.http2) connect.preferH2 = true;
   }
-  const options: Pool.Options = {
+  const options: Pool.Options & { useH2c?: boolean } = {
     connect,
     connections: cfg.keepalive.connections ?? null,
     keepAliveTimeout: cfg.keepalive.idle_timeout,
@@ -105,7 +105,12 @@ function poolOptions(cfg: UpstreamConfig, origin: string, configDir: string): Po
     bodyTimeout: t.idle,
     allowH2: cfg.http2,
   };
-  if (cfg.http2 && !isTls) options.h2Options = { useH2c: true };
+  if (cfg.http2 && !isTls) {
+    // undici 8's Pool builds its connector from the top-level `useH2c` (untyped) and ignores
+    // `h2Options.useH2c`; both are set so the Pool and its Clients agree on h2c.
+    options.useH2c = true;
+    options.h2Options = { useH2c: true };
+  }
   return options;
 }
 

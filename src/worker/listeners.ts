@@ -64,8 +64,13 @@ function sniffProtocol(socket: Socket, h1: HttpServer, h2: Http2Server): void {
     socket.pause();
     socket.unshift(head);
     const isH2 = head.length >= H2_PREFACE_START.length && head.subarray(0, H2_PREFACE_START.length).equals(H2_PREFACE_START);
-    (isH2 ? h2 : h1).emit('connection', socket);
-    socket.resume();
+    if (isH2) {
+      // The session feeds itself what is buffered (socket.read() on the next tick), then reads the handle.
+      h2.emit('connection', socket);
+    } else {
+      h1.emit('connection', socket);
+      socket.resume();
+    }
   };
   socket.on('data', onData);
 }
