@@ -19,6 +19,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../lib/logger.ts';
 import { sendClientError } from './client-error.ts';
+import type { ConnectionDrain } from './connection-drain.ts';
 import type { RequestHandler } from './request-handler.ts';
 import type { ServerRuntime } from './runtime.ts';
 import type { SniSelector } from './tls-context.ts';
@@ -43,6 +44,8 @@ export interface ListenerOptions {
   /** Required for TLS servers. */
   readonly sni: SniSelector | null;
   readonly logger: Logger;
+  /** Worker mode: connections, sessions and requests are tracked for the graceful drain. */
+  readonly drain?: ConnectionDrain | undefined;
 }
 
 const H2_PREFACE_START = Buffer.from('PRI ');
@@ -76,7 +79,14 @@ function sniffProtocol(socket: Socket, h1: HttpServer, h2: Http2Server): void {
 }
 
 export function createListener(options: ListenerOptions): Listener {
-  const { server, handler, sni, logger } = options;
+  const { server, sni, logger, drain } = options;
+  const handler: RequestHandler =
+    drain === undefined
+      ? options.handler
+      : (req, res) => {
+          drain.trackRequest(req, res);
+          options.handler(req, res);
+        };
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
   const isTls = server.config.tls !== undefined;
@@ -84,6 +94,7 @@ export function createListener(options: ListenerOptions): Listener {
 
   const onSession = (session: Http2Session): void => {
     sessions.add(session);
+    drain?.trackSession(session);
     session.on('error', ignore);
     session.once('close', () => sessions.delete(session));
   };
@@ -121,6 +132,11 @@ export function createListener(options: ListenerOptions): Listener {
     acceptor = h1;
   }
 
+  if (drain !== undefined) {
+    // The drain must track the socket requests arrive on: the TLS socket on TLS servers.
+    if (isTls) acceptor.on('secureConnection', (socket: Socket) => drain.trackConnection(socket));
+    else acceptor.on('connection', (socket: Socket) => drain.trackConnection(socket));
+  }
   acceptor.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);

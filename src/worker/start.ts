@@ -7,6 +7,7 @@
 import type { LoadedConfig } from '../config/load.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ConnectionDrain, DrainOptions } from './connection-drain.ts';
 import { createListener } from './listeners.ts';
 import type { Listener } from './listeners.ts';
 import { createRequestHandler } from './request-handler.ts';
@@ -19,37 +20,63 @@ export interface RunningGateway {
   readonly addresses: readonly string[];
   /** Stops accepting, destroys open connections and closes the upstream pools. */
   close(): Promise<void>;
+  /**
+   * Stops accepting and lets requests and streams finish (cut at `timeoutMs`), then closes the pools.
+   * Without a ConnectionDrain (in-process mode) this is `close()`.
+   */
+  drain(options: DrainOptions): Promise<void>;
 }
 
 export interface StartOptions {
   readonly loaded: LoadedConfig;
   readonly logger: Logger;
+  /**
+   * Worker mode: listening handles from the master by listen key (`parseListenAddress(..).key`). When
+   * given, every listen address must have one; nothing is bound.
+   */
+  readonly handles?: ReadonlyMap<string, object> | undefined;
+  /** Worker mode: tracks connections and requests for the graceful drain. */
+  readonly drain?: ConnectionDrain | undefined;
+}
+
+interface PlannedListener {
+  readonly listener: Listener;
+  readonly host: string;
+  readonly port: number;
+  readonly key: string;
 }
 
 /** Builds one listener per (server, listen address) from a compiled runtime, without listening yet. */
-export function createListeners(runtime: Runtime, logger: Logger): { listener: Listener; host: string; port: number }[] {
-  const listeners: { listener: Listener; host: string; port: number }[] = [];
+export function createListeners(runtime: Runtime, logger: Logger, drain?: ConnectionDrain): PlannedListener[] {
+  const listeners: PlannedListener[] = [];
   for (const server of runtime.servers.values()) {
     const handler = createRequestHandler(server, runtime.aiHandler, logger);
     const sni = server.config.tls === undefined ? null : createSniSelector(runtime.certificates, server.config.tls.certificates);
     for (const text of server.config.listen) {
       const address = parseListenAddress(text);
       if (typeof address === 'string') throw new Error(`server "${server.name}": ${address}`);
-      listeners.push({ listener: createListener({ server, handler, sni, logger }), host: address.host, port: address.port });
+      const listener = createListener({ server, handler, sni, logger, drain });
+      listeners.push({ listener, host: address.host, port: address.port, key: address.key });
     }
   }
   return listeners;
 }
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
-  const { loaded, logger } = options;
+  const { loaded, logger, handles, drain } = options;
   const runtime = compileRuntime(loaded.config, loaded.configDir);
   const listeners: Listener[] = [];
   const addresses: string[] = [];
   try {
-    for (const { listener, host, port } of createListeners(runtime, logger)) {
+    for (const { listener, host, port, key } of createListeners(runtime, logger, drain)) {
       listeners.push(listener);
-      addresses.push(await listener.listen({ host, port }));
+      if (handles === undefined) {
+        addresses.push(await listener.listen({ host, port }));
+      } else {
+        const handle = handles.get(key);
+        if (handle === undefined) throw new Error(`no listening handle for ${key}`);
+        addresses.push(await listener.listen({ handle }));
+      }
     }
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
@@ -57,14 +84,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throw err;
   }
   let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await Promise.all(listeners.map((l) => l.close()));
+      await runtime.destroy();
+    })();
+    return closing;
+  };
   return {
     addresses,
-    close() {
-      closing ??= (async () => {
-        await Promise.all(listeners.map((l) => l.close()));
-        await runtime.destroy();
-      })();
-      return closing;
+    close,
+    async drain(drainOptions) {
+      if (drain === undefined) return close();
+      await Promise.all(listeners.map((l) => l.stopAccepting()));
+      await drain.drain(drainOptions);
+      await close();
     },
   };
 }
