@@ -5,6 +5,8 @@
  */
 import { request } from 'undici';
 import type { ServerResponse } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway } from '../helpers/gateway.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
@@ -13,6 +15,8 @@ import type { TestUpstream } from '../helpers/upstream.ts';
 
 let gateway: TestGateway;
 let upstream: TestUpstream;
+/** Accepts TCP and never answers: a TLS handshake to it can only time out. */
+let blackHole: Server;
 
 beforeAll(async () => {
   upstream = await startUpstream((req, res) => {
@@ -38,17 +42,24 @@ beforeAll(async () => {
     }
     out.end('ok');
   });
+  blackHole = createServer((socket) => {
+    socket.on('error', () => {});
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
   gateway = await startTestGateway({
-    servers: { main: { locations: ['head', 'idle', 'total'] } },
+    servers: { main: { locations: ['head', 'idle', 'total', 'connect'] } },
     locations: {
       head: { path: '/head', upstream: 'head', rewrite: '^/head(.*)$ $1' },
       idle: { path: '/idle', upstream: 'idle', rewrite: '^/idle(.*)$ $1' },
       total: { path: '/total', upstream: 'total', rewrite: '^/total(.*)$ $1' },
+      connect: { path: '/connect', upstream: 'connect' },
     },
     upstreams: {
       head: { targets: [upstream.hostPort], timeouts: { response_header: '300ms' } },
       idle: { targets: [upstream.hostPort], timeouts: { idle: '300ms' } },
       total: { targets: [upstream.hostPort], timeouts: { total: '500ms' } },
+      connect: { targets: [`127.0.0.1:${(blackHole.address() as AddressInfo).port}`], tls: {}, timeouts: { connect: '300ms' } },
     },
   });
 });
@@ -56,11 +67,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   await upstream?.close();
+  await new Promise<void>((resolve) => blackHole?.close(() => resolve()));
 });
 
 describe.concurrent('upstream timeouts', () => {
   it('answers 504 upstream_timeout when the response head does not arrive in time', async () => {
     const res = await request(`${gateway.url}/head/silent`);
+    expect(res.statusCode).toBe(504);
+    expect(JSON.parse(await res.body.text())).toMatchObject({ error: 'upstream_timeout' });
+  });
+
+  it('answers 504 upstream_timeout when connecting (TCP + TLS handshake) takes too long', async () => {
+    const res = await request(`${gateway.url}/connect`);
     expect(res.statusCode).toBe(504);
     expect(JSON.parse(await res.body.text())).toMatchObject({ error: 'upstream_timeout' });
   });
