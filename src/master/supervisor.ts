@@ -121,8 +121,10 @@ export class Supervisor {
     this.#log.info({ event: 'stop', mode }, 'stopping');
     const { drainTimeoutMs, idleGraceMs } = this.#options;
     const ended = [...this.#generations].map((g) => (mode === 'graceful' ? g.drain(drainTimeoutMs, idleGraceMs) : g.stop()));
+    // The workers close their copies as they start draining; closing the master's now means new
+    // connections are refused at once instead of waiting in an accept queue nobody serves any more.
+    this.#sockets.releaseAll();
     this.#stopped = Promise.all(ended).then(() => {
-      this.#sockets.releaseAll();
       this.#log.info({ event: 'stop' }, 'stopped');
     });
     return this.#stopped;
@@ -207,7 +209,7 @@ export class Supervisor {
   #onCrash(crash: WorkerCrash): void {
     if (this.#stopping !== undefined) return;
     const decision = this.#policy.onCrash(Date.now(), crash.uptimeMs);
-    const fields = { event: 'worker_crash', pid: crash.pid, generation: crash.generation, slot: crash.slot, ...crash.exit, uptimeMs: crash.uptimeMs };
+    const fields = { event: 'worker_crash', workerPid: crash.pid, generation: crash.generation, slot: crash.slot, ...crash.exit, uptimeMs: crash.uptimeMs };
     if (decision.action === 'give-up') {
       this.#log.fatal(fields, `workers crashed ${decision.crashes} times within ${decision.windowMs} ms; giving up`);
       void this.stop('fast').then(() => this.#options.onGiveUp(1));
@@ -217,7 +219,7 @@ export class Supervisor {
     const timer = setTimeout(() => {
       this.#restartTimers.delete(timer);
       crash.restart().then(
-        (worker) => this.#log.info({ event: 'restart', pid: worker.pid, generation: crash.generation, slot: crash.slot }, 'worker replaced'),
+        (worker) => this.#log.info({ event: 'restart', workerPid: worker.pid, generation: crash.generation, slot: crash.slot }, 'worker replaced'),
         // The failed replacement's own exit reports the next crash, so backoff continues from there.
         (err: unknown) => this.#log.error({ event: 'restart', code: (err as { code?: string }).code, generation: crash.generation }, (err as Error).message),
       );
