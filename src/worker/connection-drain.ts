@@ -40,6 +40,7 @@ export class ConnectionDrain {
   readonly #connections = new Set<ConnectionState>();
   readonly #sessions = new Set<Http2Session>();
   #isDraining = false;
+  #drained: Promise<void> | undefined;
   #requestsInFlight = 0;
 
   get isDraining(): boolean {
@@ -101,9 +102,14 @@ export class ConnectionDrain {
 
   /**
    * Starts the drain; resolves when no connection is left, or at the deadline after destroying what is
-   * left. The caller has already stopped accepting.
+   * left. Idempotent: later calls return the first call's promise (with its options).
    */
   drain(options: DrainOptions): Promise<void> {
+    this.#drained ??= this.#startDrain(options);
+    return this.#drained;
+  }
+
+  #startDrain(options: DrainOptions): Promise<void> {
     this.#isDraining = true;
     for (const state of this.#connections) {
       for (const res of state.responses) if (!res.headersSent) res.shouldKeepAlive = false;

@@ -1,0 +1,30 @@
+/**
+ * The worker process main (forked by the master through node:cluster). The protocol handling is installed
+ * before anything heavy is imported, so the master's messages are never missed; the gateway is loaded
+ * when the master sends `start`, and listens on the master's handles instead of binding.
+ */
+import { runClusterWorker } from './cluster-worker.ts';
+
+runClusterWorker(async ({ loaded, handles, generation, slot }) => {
+  const [{ createLogger }, { startGateway }, { ConnectionDrain }] = await Promise.all([
+    import('../lib/logger.ts'),
+    import('./start.ts'),
+    import('./connection-drain.ts'),
+  ]);
+  const { basic } = loaded.config;
+  const logger = createLogger({ level: basic.log_level, name: basic.name }).child({ role: 'worker', generation, slot });
+  const drain = new ConnectionDrain();
+  const gateway = await startGateway({ loaded, logger, handles, drain });
+  return {
+    addresses: gateway.addresses,
+    requestsInFlight: () => drain.requestsInFlight,
+    drain: async (options) => {
+      // The connection drain (connection: close, idle close, deadline) must already run while the
+      // listeners stop accepting: their close completes only once every connection has ended.
+      const connectionsDrained = drain.drain(options);
+      await gateway.drain(options);
+      await connectionsDrained;
+    },
+    stop: () => gateway.close(),
+  };
+});
