@@ -18,6 +18,11 @@ import type { LocationRuntime, ServerRuntime } from './runtime.ts';
 export type RequestHandler = (req: GatewayRequest, res: GatewayResponse) => void;
 
 const SLASH = 0x2f;
+// Shared instances: these answers are common (scanners, oversized uploads) and carry no per-request data.
+const ROUTE_NOT_FOUND = new GatewayError('route_not_found');
+const BODY_TOO_LARGE = new GatewayError('body_too_large');
+const NO_UPSTREAM = new GatewayError('no_upstream_available');
+const BAD_TARGET = new GatewayError('bad_request', 'the request target must be an absolute path');
 
 /** Sends the first plugin reply; false when every plugin let the request continue. */
 function runPlugins(loc: LocationRuntime, chain: readonly PluginHooks[], ctx: PluginRequestContext, res: GatewayResponse): boolean {
@@ -37,7 +42,7 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
   function route(req: GatewayRequest, res: GatewayResponse, requestId: string): void {
     const url = req.url;
     if (url === undefined || url.charCodeAt(0) !== SLASH) {
-      respondError(res, new GatewayError('bad_request', 'the request target must be an absolute path'), requestId, server.generated, true);
+      respondError(res, BAD_TARGET, requestId, server.generated, true);
       return;
     }
     const queryStart = url.indexOf('?');
@@ -47,13 +52,13 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
     const name = routes.match(host, path);
     const loc = name === undefined ? undefined : locations.get(name);
     if (loc === undefined) {
-      respondError(res, new GatewayError('route_not_found'), requestId, server.generated);
+      respondError(res, ROUTE_NOT_FOUND, requestId, server.generated);
       return;
     }
     if (loc.plugins !== null && runPlugins(loc, loc.plugins, { req, requestId, locationName: loc.name, host, path }, res)) return;
     const contentLength = req.headers['content-length'];
     if (contentLength !== undefined && Number(contentLength) > loc.maxBodyBytes) {
-      respondError(res, new GatewayError('body_too_large'), requestId, loc.generated, true);
+      respondError(res, BODY_TOO_LARGE, requestId, loc.generated, true);
       return;
     }
     if (loc.proxy !== null) {
@@ -66,9 +71,9 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
         },
       );
     } else if (loc.isUpstreamMissing) {
-      respondError(res, new GatewayError('no_upstream_available'), requestId, loc.generated);
+      respondError(res, NO_UPSTREAM, requestId, loc.generated);
     } else {
-      respondError(res, new GatewayError('route_not_found'), requestId, loc.generated);
+      respondError(res, ROUTE_NOT_FOUND, requestId, loc.generated);
     }
   }
 
