@@ -30,7 +30,7 @@ cleanup() {
     while read -r pg; do [ -n "$pg" ] && kill -KILL -- "-$pg" 2>/dev/null || true; done < "$WORK/pgids"
   fi
   # Keep the results, drop the nginx prefixes and logs of passing runs.
-  rm -rf "$WORK/mock" "$WORK/nginx" "$WORK/louailink-config" "$WORK"/req-*.json
+  rm -rf "$WORK/mock" "$WORK/nginx" "$WORK/louailink-config" "$WORK/louailink-src" "$WORK"/req-*.json
 }
 DRIVER=""
 stop() { [ -n "$DRIVER" ] && kill -TERM "$DRIVER" 2>/dev/null; wait "$DRIVER" 2>/dev/null; exit 130; }

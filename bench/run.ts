@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort, killAllGroups, setPgidFile, stopGroup } from './lib/processes.ts';
-import { startMock, startTarget, TARGET_NAMES } from './lib/targets.ts';
+import { snapshotLouailink, startMock, startTarget, TARGET_NAMES } from './lib/targets.ts';
 import type { BenchContext, RunningTarget, TargetName } from './lib/targets.ts';
 import { runIdle, runSse, runWrk, waitForQuiet } from './lib/load-tests.ts';
 import { readGroupPeakRss } from './lib/proc-stats.ts';
@@ -96,11 +96,48 @@ function versionOf(command: string, args: string[]): string {
   return `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n')[0] ?? '?';
 }
 
+type Bodies = ReturnType<typeof writeBodies>;
+
+/** All tests of one target in one repetition. Throws when the target stops serving. */
+async function measureTarget(ctx: BenchContext, first: RunningTarget, rep: number, bodies: Bodies,
+  running: Map<TargetName, RunningTarget>): Promise<RepResult> {
+  const target = first;
+  await runWrk(ctx, target, 50, plan.warmNsS, bodies.ns);
+  await runSse(ctx, target, { conns: 50, durationS: plan.warmSseS, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
+  const ns50 = await measured('ns-c50', () => runWrk(ctx, target, 50, plan.ns50S, bodies.ns));
+  const ns1 = await measured('ns-c1', () => runWrk(ctx, target, 1, plan.ns1S, bodies.ns));
+  const burst = await measured('sse-c50', () => runSse(ctx, target, { conns: 50, durationS: plan.burstS, warmupS: 0.4, rampS: 0, bodyFile: bodies.burst }));
+  const c1 = await measured('sse-c1', () => runSse(ctx, target, { conns: 1, durationS: plan.c1S, warmupS: 0.2, rampS: 0, bodyFile: bodies.burst }));
+  const paced = await measured('sse-paced', () => runSse(ctx, target, { conns: 100, durationS: plan.pacedS, warmupS: 1.2, rampS: 1, bodyFile: bodies.paced }));
+  let peakRssBytes: number | undefined;
+  let idle: RepResult['idle'];
+  if (target.proc !== undefined) {
+    peakRssBytes = readGroupPeakRss([target.proc.pid]);
+    // RSS per idle stream is measured on a freshly started proxy after a short warm-up, so that the heap
+    // grown by the load tests does not absorb the streams' memory.
+    await stopGroup(target.proc);
+    running.delete(target.name);
+    const fresh = await startTarget(target.name, ctx);
+    running.set(target.name, fresh);
+    await runWrk(ctx, fresh, 10, 1, bodies.ns);
+    await runSse(ctx, fresh, { conns: 10, durationS: 0.5, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
+    await sleep(1000);
+    idle = await measured('idle', () => runIdle(ctx, fresh, plan.idleStreams, bodies.idle));
+  }
+  const errors = ns50.errors + ns1.errors + burst.errors + c1.errors + paced.errors;
+  log(`  ${Math.round(ns50.rps)} req/s, ${ns50.cpuUsPerReq.toFixed(1)} µs/req, burst ${burst.cpuUsPerChunk.toFixed(2)} µs/chunk, paced ${paced.cpuUsPerChunk.toFixed(1)} µs/chunk` +
+    (idle === undefined ? '' : `, ${idle.kbPerStream.toFixed(1)} KB/idle stream, ${idle.upstreamOpen - idle.upstreamLeft}/${idle.upstreamOpen} cancelled`) +
+    (errors > 0 ? `, ${errors} errors` : ''));
+  return { rep, target: target.name, ns50, ns1, burst, c1, paced, peakRssBytes, idle };
+}
+
 async function main(): Promise<void> {
   setPgidFile(join(work, 'pgids'));
   const startedAt = Date.now();
   const bodies = writeBodies();
-  const ctx: BenchContext = { root, work, node: process.execPath, mockPort: await findFreePort() };
+  const commit = versionOf('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
+  const louailinkRoot = targets.includes('louailink') ? snapshotLouailink(root, work, commit) : root;
+  const ctx: BenchContext = { root, work, node: process.execPath, mockPort: await findFreePort(), louailinkRoot };
   log(`work dir ${work}; ${quick ? 'quick' : 'full'} run, ${plan.reps} repetition(s), targets ${targets.join(', ')}`);
   const mock = await startMock(ctx);
   const running = new Map<TargetName, RunningTarget>();
@@ -120,36 +157,22 @@ async function main(): Promise<void> {
     const rotated = order.map((_, i) => order[(i + rep) % order.length] as TargetName);
     log(`repetition ${rep + 1}/${plan.reps}: ${rotated.join(' → ')}`);
     for (const name of rotated) {
-      let target = running.get(name);
+      const target = running.get(name);
       if (target === undefined) continue;
       log(` ${name}`);
-      await runWrk(ctx, target, 50, plan.warmNsS, bodies.ns);
-      await runSse(ctx, target, { conns: 50, durationS: plan.warmSseS, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
-      const ns50 = await measured('ns-c50', () => runWrk(ctx, target as RunningTarget, 50, plan.ns50S, bodies.ns));
-      const ns1 = await measured('ns-c1', () => runWrk(ctx, target as RunningTarget, 1, plan.ns1S, bodies.ns));
-      const burst = await measured('sse-c50', () => runSse(ctx, target as RunningTarget, { conns: 50, durationS: plan.burstS, warmupS: 0.4, rampS: 0, bodyFile: bodies.burst }));
-      const c1 = await measured('sse-c1', () => runSse(ctx, target as RunningTarget, { conns: 1, durationS: plan.c1S, warmupS: 0.2, rampS: 0, bodyFile: bodies.burst }));
-      const paced = await measured('sse-paced', () => runSse(ctx, target as RunningTarget, { conns: 100, durationS: plan.pacedS, warmupS: 1.2, rampS: 1, bodyFile: bodies.paced }));
-      let peakRssBytes: number | undefined;
-      let idle: RepResult['idle'];
-      if (target.proc !== undefined) {
-        peakRssBytes = readGroupPeakRss([target.proc.pid]);
-        // RSS per idle stream is measured on a freshly started proxy after a short warm-up, so that the
-        // heap grown by the load tests does not absorb the streams' memory.
-        await stopGroup(target.proc);
-        target = await startTarget(name, ctx);
-        running.set(name, target);
-        await runWrk(ctx, target, 10, 1, bodies.ns);
-        await runSse(ctx, target, { conns: 10, durationS: 0.5, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
-        await sleep(1000);
-        const fresh = target;
-        idle = await measured('idle', () => runIdle(ctx, fresh, plan.idleStreams, bodies.idle));
+      try {
+        const result = await measureTarget(ctx, target, rep, bodies, running);
+        results.push(result);
+        appendFileSync(raw, `${JSON.stringify(result)}\n`);
+      } catch (err) {
+        // A target that crashes or stops serving is left out of the remaining repetitions; the others go on.
+        const message = (err as Error).message;
+        skipped.push(`${name} from repetition ${rep + 1} on (${message.split('\n').slice(0, 4).join(' | ')})`);
+        log(`${name} failed, dropping it: ${message}`);
+        const current = running.get(name);
+        if (current?.proc !== undefined) await stopGroup(current.proc);
+        running.delete(name);
       }
-      const result: RepResult = { rep, target: name, ns50, ns1, burst, c1, paced, peakRssBytes, idle };
-      results.push(result);
-      appendFileSync(raw, `${JSON.stringify(result)}\n`);
-      log(`  ${Math.round(ns50.rps)} req/s, ${ns50.cpuUsPerReq.toFixed(1)} µs/req, burst ${burst.cpuUsPerChunk.toFixed(2)} µs/chunk, paced ${paced.cpuUsPerChunk.toFixed(1)} µs/chunk` +
-        (idle === undefined ? '' : `, ${idle.kbPerStream.toFixed(1)} KB/idle stream, ${idle.upstreamOpen - idle.upstreamLeft}/${idle.upstreamOpen} cancelled`));
     }
   }
   for (const t of running.values()) if (t.proc !== undefined) await stopGroup(t.proc);
@@ -159,12 +182,11 @@ async function main(): Promise<void> {
   const noisy = foreign.max > 0.3 || foreign.median > 0.1;
   const elapsedS = Math.round((Date.now() - startedAt) / 1000);
   const command = `npm run bench${process.argv.length > 4 ? ` -- ${process.argv.slice(4).join(' ')}` : ''}`;
-  const commit = versionOf('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
   const cpuModel = cpus()[0]?.model ?? '?';
   const summary = [
     `## Benchmark run ${new Date(startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `Command: \`${command}\` (${quick ? 'quick' : 'full'}, ${plan.reps} repetition(s), ${elapsedS} s). Commit ${commit}.`,
+    `Command: \`${command}\` (${quick ? 'quick' : 'full'}, ${plan.reps} repetition(s), ${elapsedS} s). louailink from commit ${commit} (a git-archive snapshot taken at the start).`,
     `Machine: ${cpus().length} × ${cpuModel}; Node ${process.version}; ${versionOf('nginx', ['-v'])}; ${versionOf('wrk', ['-v'])}.`,
     'Proxies pinned to CPU 1 (one process / one worker), wrk, the SSE client and the nginx + lua mock on CPU 0.',
     `Foreign CPU load (cores used by other processes during the ${foreign.count} measurements): median ${foreign.median.toFixed(2)}, max ${foreign.max.toFixed(2)}, ${foreign.noisy} measurement(s) above 0.2.` +

@@ -2,7 +2,8 @@
  * What the benchmark runs: the nginx + lua mock upstream (CPU 0) and the targets under test. Proxies run on
  * CPU 1 with one process or worker each; "direct" is the load generator talking to the mock itself.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePort, spawnGroup, stopGroup } from './processes.ts';
 import type { GroupProcess } from './processes.ts';
@@ -22,6 +23,8 @@ export interface BenchContext {
   /** Node 24 binary. */
   node: string;
   mockPort: number;
+  /** Snapshot of louailink (bin/, src/, package.json at one commit) that this run starts; see snapshotLouailink. */
+  louailinkRoot: string;
 }
 
 export interface RunningTarget {
@@ -110,14 +113,31 @@ export function louailinkConfig(port: number, mockPort: number): string {
   ].join('\n');
 }
 
+/**
+ * Copies bin/, src/ and package.json of commit `rev` into `<work>/louailink-src` (node_modules linked), so a
+ * run measures one version even while the checkout changes under it. Returns the snapshot's root.
+ */
+export function snapshotLouailink(root: string, work: string, rev: string): string {
+  const dir = join(work, 'louailink-src');
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync('git', ['-C', root, 'archive', '--format=tar', rev, 'bin', 'src', 'package.json'], {
+    maxBuffer: 256 * 2 ** 20, timeout: 30_000,
+  });
+  if (archive.status !== 0) throw new Error(`git archive failed: ${archive.stderr.toString()}`);
+  const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, timeout: 30_000 });
+  if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr.toString()}`);
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
 async function startLouailink(ctx: BenchContext): Promise<RunningTarget> {
   const port = await findFreePort();
   const dir = join(ctx.work, 'louailink-config');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'louailink.yaml'), louailinkConfig(port, ctx.mockPort));
   const log = join(ctx.work, 'louailink.log');
-  const proc = spawnGroup(ctx.node, [join(ctx.root, 'bin/louailink'), '-c', dir], {
-    cpus: PROXY_CPU, output: log, cwd: ctx.root, env: { ...process.env, NODE_ENV: 'production' },
+  const proc = spawnGroup(ctx.node, [join(ctx.louailinkRoot, 'bin/louailink'), '-c', dir], {
+    cpus: PROXY_CPU, output: log, cwd: ctx.louailinkRoot, env: { ...process.env, NODE_ENV: 'production' },
   });
   return await startServing('louailink', proc, port, log);
 }
