@@ -57,13 +57,23 @@ function httpOptions(server: ServerRuntime): { keepAliveTimeout: number; headers
   return { keepAliveTimeout: server.config.keepalive_timeout, headersTimeout: server.config.request_header_timeout, requestTimeout: 0, noDelay: true };
 }
 
-/** Routes a cleartext connection by its first bytes: the h2 preface goes to `h2`, anything else to `h1`. */
-function sniffProtocol(socket: Socket, h1: HttpServer, h2: Http2Server): void {
+function destroySilentSocket(this: Socket): void {
+  this.destroy();
+}
+
+/**
+ * Routes a cleartext connection by its first bytes: the h2 preface goes to `h2`, anything else to `h1`.
+ * A connection that sends nothing within `timeoutMs` is closed (node's header timeout starts only after
+ * the hand-off).
+ */
+function sniffProtocol(socket: Socket, h1: HttpServer, h2: Http2Server, timeoutMs: number): void {
   let head: Buffer | null = null;
+  socket.setTimeout(timeoutMs, destroySilentSocket);
   const onData = (chunk: Buffer): void => {
     head = head === null ? chunk : Buffer.concat([head, chunk]);
     if (head.length < H2_PREFACE_START.length && H2_PREFACE_START.subarray(0, head.length).equals(head)) return;
     socket.off('data', onData);
+    socket.setTimeout(0, destroySilentSocket);
     socket.pause();
     socket.unshift(head);
     const isH2 = head.length >= H2_PREFACE_START.length && head.subarray(0, H2_PREFACE_START.length).equals(H2_PREFACE_START);
@@ -125,7 +135,7 @@ export function createListener(options: ListenerOptions): Listener {
     h1.on('clientError', onClientError);
     const h2 = createH2Server({}, handler);
     watchH2(h2);
-    acceptor = new NetServer((socket) => sniffProtocol(socket, h1, h2));
+    acceptor = new NetServer((socket) => sniffProtocol(socket, h1, h2, server.config.request_header_timeout));
   } else {
     const h1 = createHttpServer(httpOptions(server), handler);
     h1.on('clientError', onClientError);

@@ -5,6 +5,7 @@
 import { connect as h2connect } from 'node:http2';
 import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
 import type { ServerResponse } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,7 @@ let tlsUp: TestUpstream;
 let cleartextUrl: string;
 let tlsH2Url: string;
 let tlsH1Url: string;
+let quickUrl: string;
 const h1Agent = new Agent({ connect: { ca: TEST_CA }, allowH2: false });
 
 /** Echo that also reads the body, and resets on /reset. */
@@ -58,6 +60,7 @@ beforeAll(async () => {
       cleartext: { locations: ['h1', 'h2c', 'tls-h2', 'tls-h1'], http2: true, max_body_size: 64 },
       'tls-h2': { locations: ['h1'], http2: true, tls: {} },
       'tls-h1': { locations: ['h1'], tls: { certificates: ['main', 'other'] } },
+      quick: { locations: ['h1'], http2: true, request_header_timeout: '300ms' },
     },
     locations: {
       h1: { path: '/', upstream: 'h1' },
@@ -76,7 +79,7 @@ beforeAll(async () => {
       other: { cert: 'other.pem', key: 'other.key', domains: ['other.test'] },
     },
   });
-  [cleartextUrl, tlsH2Url, tlsH1Url] = gateway.addresses as [string, string, string];
+  [cleartextUrl, tlsH2Url, tlsH1Url, quickUrl] = gateway.addresses as [string, string, string, string];
 });
 
 afterAll(async () => {
@@ -121,6 +124,18 @@ describe('inbound HTTP/2 and HTTP/1.1', () => {
     }
     const res = await request(`${cleartextUrl}/h1`, { dispatcher: h1Agent });
     expect(((await res.body.json()) as Echo).url).toBe('/h1');
+  });
+
+  it('closes a cleartext connection that sends nothing within request_header_timeout', async () => {
+    const { port } = new URL(quickUrl);
+    const socket = netConnect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    const closed = await Promise.race([
+      new Promise<boolean>((resolve) => socket.once('close', () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+    ]);
+    socket.destroy();
+    expect(closed).toBe(true);
   });
 
   it('streams an HTTP/2 request body upstream', async () => {
