@@ -1,4 +1,5 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,5 +94,38 @@ describe('ConnectionDrain', () => {
     await drain.drain({ timeoutMs: 300, idleGraceMs: 100 });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
     expect(await cut).toBe('ECONNRESET');
+  });
+
+  it('sends GOAWAY to HTTP/2 sessions and lets their running streams finish', async () => {
+    const drain = new ConnectionDrain();
+    const waiting: (() => void)[] = [];
+    const server = http2.createServer((req, res) => {
+      drain.trackRequest(req, res);
+      waiting.push(() => res.end('done'));
+    });
+    server.on('connection', (socket: net.Socket) => drain.trackConnection(socket));
+    server.on('session', (session) => drain.trackSession(session));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    const goaway = new Promise<void>((resolve) => client.once('goaway', () => resolve()));
+    const stream = client.request({ ':path': '/slow' });
+    let body = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => (body += chunk));
+    const ended = new Promise<void>((resolve) => stream.on('end', resolve));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drain.requestsInFlight).toBe(1);
+    net.Server.prototype.close.call(server);
+    const drained = drain.drain({ timeoutMs: 5_000, idleGraceMs: 50 });
+    await goaway;
+    // The session is HTTP/2: the idle sweep must not cut it while its stream runs.
+    await new Promise((r) => setTimeout(r, 200));
+    waiting.splice(0).forEach((f) => f());
+    await ended;
+    expect(body).toBe('done');
+    await drained;
+    expect(drain.connectionCount).toBe(0);
+    client.close();
   });
 });
