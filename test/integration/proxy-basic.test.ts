@@ -53,7 +53,7 @@ beforeAll(async () => {
       weighted: { path: '/weighted', upstream: 'weighted' },
       failover: { path: '/failover', upstream: 'failover' },
       dead: { path: '/dead', upstream: 'dead' },
-      echo: { path: '/echo', upstream: 'echo', rewrite: '^/echo(.*)$ $1', headers: { response: { set: { 'x-location': 'echo' } } } },
+      echo: { path: '/echo', upstream: 'echo', rewrite: '^/echo(.*)$ $1', headers: { request: { set: { 'x-added': 'yes' }, remove: ['x-drop'] }, response: { set: { 'x-location': 'echo' } } } },
       limited: { path: '/limited', upstream: 'echo', max_body_size: 16 },
       mock: { path: '/mock', plugins: ['teapot'], upstream: 'echo' },
       'plugin-only': { path: '/only-plugin', plugins: ['health'] },
@@ -196,7 +196,7 @@ describe('request ids', () => {
 });
 
 describe('headers', () => {
-  it('strips hop-by-hop request headers, headers named in Connection, and sets Host to the target', async () => {
+  it('strips hop-by-hop request headers and those named in Connection, applies request rules, sets Host to the target', async () => {
     // node:http, because undici refuses to send keep-alive/upgrade request headers at all.
     const seen = await new Promise<Echo>((resolve, reject) => {
       const req = httpRequest(`${gateway.url}/echo/h`, {
@@ -207,6 +207,7 @@ describe('headers', () => {
           'proxy-connection': 'keep-alive',
           te: 'trailers',
           'x-kept': 'yes',
+          'x-drop': 'removed by a rule',
           host: 'client.example.test',
         },
       });
@@ -220,6 +221,8 @@ describe('headers', () => {
     });
     for (const name of ['x-private', 'keep-alive', 'proxy-connection', 'te', 'upgrade']) expect(seen.headers[name]).toBeUndefined();
     expect(seen.headers['x-kept']).toBe('yes');
+    expect(seen.headers['x-added']).toBe('yes');
+    expect(seen.headers['x-drop']).toBeUndefined();
     expect(seen.headers.host).toBe(echo.hostPort);
     expect(seen.headers['x-forwarded-host']).toBe('client.example.test');
     expect(seen.headers['x-forwarded-proto']).toBe('http');
