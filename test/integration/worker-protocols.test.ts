@@ -31,10 +31,22 @@ let cleartextUrl: string;
 let tlsH2Url: string;
 let tlsH1Url: string;
 let quickUrl: string;
+let foreverClosed = 0;
 const h1Agent = new Agent({ connect: { ca: TEST_CA }, allowH2: false });
 
 /** Echo that also reads the body, and resets on /reset. */
 function bodyEcho(req: Parameters<typeof echoHandler>[0], res: Parameters<typeof echoHandler>[1]): void {
+  if (req.url === '/forever') {
+    const out = res as ServerResponse;
+    out.writeHead(200, { 'content-type': 'text/event-stream' });
+    out.write('data: first\n\n');
+    const timer = setInterval(() => out.write('data: tick\n\n'), 50);
+    out.on('close', () => {
+      clearInterval(timer);
+      foreverClosed += 1;
+    });
+    return;
+  }
   if (req.url?.endsWith('/reset')) {
     const out = res as ServerResponse;
     out.writeHead(200, { 'content-type': 'text/plain' });
@@ -182,6 +194,21 @@ describe('inbound HTTP/2 and HTTP/1.1', () => {
     session.on('error', () => {});
     try {
       await expect(h2request(session, '/reset')).rejects.toThrow();
+    } finally {
+      session.close();
+    }
+  });
+
+  it('cancels the upstream request when an HTTP/2 client resets its stream', async () => {
+    const session = h2connect(cleartextUrl);
+    try {
+      const before = foreverClosed;
+      const stream = session.request({ ':path': '/forever' });
+      await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+      stream.close();
+      const deadline = performance.now() + 2000;
+      while (foreverClosed === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(foreverClosed).toBe(before + 1);
     } finally {
       session.close();
     }
