@@ -83,6 +83,18 @@ async function get(path: string, headers: Record<string, string> = {}) {
   return { status: res.statusCode, headers: res.headers, text };
 }
 
+/** Sends raw bytes and collects everything until the gateway closes the connection. */
+function rawExchange(text: string): Promise<string> {
+  const port = Number(new URL(gateway.url).port);
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let data = '';
+    socket.on('data', (d) => (data += d));
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+}
+
 async function json(path: string, headers: Record<string, string> = {}): Promise<Echo> {
   const res = await get(path, headers);
   expect(res.status).toBe(200);
@@ -152,28 +164,14 @@ describe('routing and gateway answers', () => {
   });
 
   it('answers 400 bad_request as JSON to a malformed request line', async () => {
-    const port = Number(new URL(gateway.url).port);
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write('GET /x HTTP/1.1\r\nHost: a\r\nBad Header\r\n\r\n'));
-      let data = '';
-      socket.on('data', (d) => (data += d));
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
-    });
+    const raw = await rawExchange('GET /x HTTP/1.1\r\nHost: a\r\nBad Header\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(raw).toMatch(/x-request-id: \S+/);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'bad_request' });
   });
 
   it('answers 400 bad_request to a request target that is not an absolute path', async () => {
-    const port = Number(new URL(gateway.url).port);
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write('GET * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
-      let data = '';
-      socket.on('data', (d) => (data += d));
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
-    });
+    const raw = await rawExchange('GET * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
     expect(raw).toContain('"error":"bad_request"');
   });
