@@ -1,0 +1,118 @@
+/**
+ * Incremental server-sent-events parser (WHATWG HTML §9.2.6 "Interpreting an event stream").
+ * Bytes are decoded with a streaming TextDecoder (a UTF-8 sequence split across chunks is kept whole);
+ * lines end in CRLF, LF or CR, and a CR at the end of one chunk followed by LF at the start of the next
+ * counts once. Only the unterminated tail of the input is ever kept, so a long stream is scanned once
+ * (no re-splitting of a growing buffer).
+ */
+
+export interface SseEvent {
+  /** The `event:` field, or undefined when absent (the spec's default type "message"). */
+  readonly event: string | undefined;
+  /** All `data:` lines of the event joined with "\n". */
+  readonly data: string;
+  /** The `id:` field when the event carried one. */
+  readonly id: string | undefined;
+}
+
+export class SseParser {
+  readonly #decoder = new TextDecoder('utf-8');
+  /** Undecoded tail: the part of the input after the last line terminator. */
+  #tail = '';
+  /** The previous chunk ended in CR, so a LF starting the next chunk belongs to that line end. */
+  #isAfterCr = false;
+  #event: string | undefined = undefined;
+  #id: string | undefined = undefined;
+  #data: string[] = [];
+  #hasData = false;
+
+  /** Feeds the next piece of the stream; returns the events it completed, in order. */
+  push(chunk: string | Uint8Array): SseEvent[] {
+    const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    const out: SseEvent[] = [];
+    this.#scan(text, out);
+    return out;
+  }
+
+  /**
+   * The stream ended. A last line without its terminator is processed as a line; an event whose blank
+   * line never came is dispatched only if all of its lines were complete when the stream ended — an event
+   * cut inside a line is incomplete and dropped (a truncated JSON payload is worth nothing).
+   */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    this.#scan(this.#decoder.decode(), out);
+    const isCut = this.#tail.length > 0;
+    this.#tail = '';
+    if (!isCut) this.#dispatch(out);
+    this.#reset();
+    return out;
+  }
+
+  #scan(text: string, out: SseEvent[]): void {
+    let start = 0;
+    if (this.#isAfterCr && text.length > 0) {
+      if (text.charCodeAt(0) === 10) start = 1;
+      this.#isAfterCr = false;
+    }
+    const length = text.length;
+    let pos = start;
+    while (pos < length) {
+      const code = text.charCodeAt(pos);
+      if (code !== 10 && code !== 13) {
+        pos++;
+        continue;
+      }
+      const line = this.#tail.length > 0 ? this.#tail + text.slice(start, pos) : text.slice(start, pos);
+      this.#tail = '';
+      this.#line(line, out);
+      if (code === 13) {
+        if (pos + 1 < length) {
+          if (text.charCodeAt(pos + 1) === 10) pos++;
+        } else {
+          this.#isAfterCr = true;
+        }
+      }
+      pos++;
+      start = pos;
+    }
+    if (start < length) this.#tail += text.slice(start);
+  }
+
+  #line(line: string, out: SseEvent[]): void {
+    if (line.length === 0) {
+      this.#dispatch(out);
+      return;
+    }
+    if (line.charCodeAt(0) === 58) return; // ':' comment, e.g. a keep-alive
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    switch (field) {
+      case 'data':
+        this.#data.push(value);
+        this.#hasData = true;
+        break;
+      case 'event':
+        this.#event = value;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.#id = value;
+        break;
+      default:
+        break; // `retry` and unknown fields are ignored
+    }
+  }
+
+  #dispatch(out: SseEvent[]): void {
+    if (this.#hasData) out.push({ event: this.#event, data: this.#data.join('\n'), id: this.#id });
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#event = undefined;
+    this.#data = [];
+    this.#hasData = false;
+  }
+}
