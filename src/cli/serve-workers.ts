@@ -11,6 +11,7 @@ export interface WorkerFlags {
   readonly workers?: string;
   readonly drainTimeout?: string;
   readonly pidFile?: string;
+  readonly autoReload?: boolean;
 }
 
 const WORKER_ENTRY = resolve(import.meta.dirname, '../worker/cluster-entry.ts');
@@ -30,6 +31,7 @@ export async function serveWithWorkers(path: string, flags: WorkerFlags, io: Cli
     workerCount: workerCount as number,
     drainTimeoutMs: drainTimeoutMs as number,
     ...(flags.pidFile === undefined ? {} : { pidFile: resolve(flags.pidFile) }),
+    watch: flags.autoReload === true,
     stderr: io.stderr,
   });
 }

@@ -13,6 +13,8 @@ import type { CrashPolicyOptions } from './crash-policy.ts';
 import { startControlServer } from './control-server.ts';
 import type { ControlServer } from './control-server.ts';
 import type { ControlCommand, ControlReply } from './control-protocol.ts';
+import { watchConfig } from './config-watcher.ts';
+import type { ConfigWatcher } from './config-watcher.ts';
 import { controlSocketPathFor, defaultPidFile, removePidFile, writePidFile } from './pid-file.ts';
 
 export const MASTER_TITLE = 'louailink';
@@ -28,6 +30,8 @@ export interface MasterOptions {
   readonly crashPolicy?: Partial<CrashPolicyOptions>;
   /** Default: `louailink.pid` in the config directory; the control socket goes beside it. */
   readonly pidFile?: string;
+  /** `-a`: reload when a config file changes (debounced; an unchanged hash does nothing). */
+  readonly watch?: boolean;
   readonly stderr: (text: string) => void;
 }
 
@@ -48,6 +52,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
 
   const pidFile = options.pidFile ?? defaultPidFile(loaded.configDir);
   let control: ControlServer | undefined;
+  let watcher: ConfigWatcher | undefined;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
@@ -63,6 +68,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     logger,
     onGiveUp: (code) => {
       void (async () => {
+        await watcher?.close();
         await control?.close();
         await removePidFile(pidFile);
         finish(code);
@@ -73,6 +79,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const shutdown = (mode: 'graceful' | 'fast'): Promise<void> => {
     const stopped = supervisor.stop(mode);
     stopping ??= (async () => {
+      await watcher?.close();
       await control?.close();
       await stopped;
       await removePidFile(pidFile);
@@ -85,9 +92,17 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     await supervisor.start(loaded);
     await writePidFile(pidFile);
     control = await startControlServer(controlSocketPathFor(pidFile), (command) => answerControl(command, supervisor, shutdown));
+    if (options.watch === true) {
+      watcher = watchConfig(loaded.configPath, (file) => {
+        logger.info({ event: 'reload_config', trigger: 'watch', file }, 'configuration changed');
+        void supervisor.reloadIfChanged();
+      });
+      await watcher.ready;
+    }
   } catch (err) {
     logger.fatal({ event: 'start', code: (err as { code?: string }).code }, `cannot start: ${(err as Error).message}`);
     removeSignals();
+    await watcher?.close();
     await control?.close();
     await supervisor.stop('fast');
     await removePidFile(pidFile);

@@ -37,7 +37,8 @@ export interface SupervisorOptions {
 }
 
 export type ReloadOutcome =
-  | { readonly ok: true; readonly generation: number }
+  /** `isUnchanged`: an automatic reload found the same config hash and kept the running generation. */
+  | { readonly ok: true; readonly generation: number; readonly isUnchanged?: boolean }
   | { readonly ok: false; readonly reason: 'invalid-config' | 'bind-failed' | 'not-ready' | 'stopping'; readonly message: string };
 
 export interface MasterStatus {
@@ -60,6 +61,8 @@ export class Supervisor {
   #current: Generation | undefined;
   #nextId = 1;
   #stopping: 'graceful' | 'fast' | undefined;
+  /** A queued reload was asked for explicitly (HUP, -s reload): it runs even when the config is unchanged. */
+  #isForced = false;
   #stopped: Promise<void> | undefined;
 
   constructor(options: SupervisorOptions) {
@@ -104,6 +107,12 @@ export class Supervisor {
 
   /** Serialized and coalesced: a reload requested while one runs becomes one follow-up reload. */
   reload(): Promise<ReloadOutcome> {
+    this.#isForced = true;
+    return this.#reloads.request();
+  }
+
+  /** Like `reload`, but a config with the running generation's hash changes nothing (`-a` file events). */
+  reloadIfChanged(): Promise<ReloadOutcome> {
     return this.#reloads.request();
   }
 
@@ -144,6 +153,8 @@ export class Supervisor {
   }
 
   async #reload(): Promise<ReloadOutcome> {
+    const isForced = this.#isForced;
+    this.#isForced = false;
     if (this.#stopping !== undefined) return { ok: false, reason: 'stopping', message: 'the master is stopping' };
     const result = await loadConfig(this.#options.configPath);
     if (!result.ok) {
@@ -153,6 +164,10 @@ export class Supervisor {
       return { ok: false, reason: 'invalid-config', message };
     }
     const { loaded } = result;
+    if (!isForced && this.#current !== undefined && loaded.hash === this.#current.loaded.hash) {
+      this.#log.info({ event: 'reload_config', generation: this.#current.id }, 'configuration unchanged; nothing to reload');
+      return { ok: true, generation: this.#current.id, isUnchanged: true };
+    }
     let added: string[];
     try {
       added = await this.#sockets.bindMissing(listenAddressesOf(loaded.config));
