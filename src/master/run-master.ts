@@ -2,7 +2,8 @@
  * `louailink -c PATH` in master mode: validate, bind the sockets, start the workers, then run until a stop
  * signal. Signals (zero-downtime.md §7.5): HUP reload; TERM graceful stop (drain, exit 0); INT fast stop;
  * a second TERM/INT during a graceful stop makes it fast; QUIT is a graceful stop until the upgrade
- * hand-off exists; USR1/USR2 are handled (logged) so Node never opens the inspector or dies on them.
+ * hand-off exists; USR2 replaces the master on the same sockets (upgrade.ts); USR1 is handled (logged) so
+ * Node never opens the inspector on it.
  */
 import type { Logger } from 'pino';
 import { formatIssue } from '../config/config-issue.ts';
@@ -15,6 +16,7 @@ import type { ControlServer } from './control-server.ts';
 import type { ControlCommand, ControlReply } from './control-protocol.ts';
 import { watchConfig } from './config-watcher.ts';
 import type { ConfigWatcher } from './config-watcher.ts';
+import { notifyPredecessor } from './upgrade.ts';
 import { controlSocketPathFor, defaultPidFile, removePidFile, writePidFile } from './pid-file.ts';
 
 export const MASTER_TITLE = 'louailink';
@@ -87,11 +89,36 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     })();
     return stopping;
   };
-  const removeSignals = installSignals(supervisor, logger, shutdown);
+  const openControl = (): Promise<ControlServer> =>
+    startControlServer(controlSocketPathFor(pidFile), (command) => answerControl(command, supervisor, shutdown));
+  let isUpgrading = false;
+  const upgrade = async (): Promise<void> => {
+    if (isUpgrading || stopping !== undefined) return;
+    isUpgrading = true;
+    logger.info({ event: 'upgrade', signal: 'SIGUSR2' }, 'starting a new master on the same sockets');
+    // The successor binds the control socket path; closing ours first also keeps libuv's unlink-on-close
+    // from deleting the successor's socket file later (zero-downtime.md pitfall 5).
+    await control?.close();
+    control = undefined;
+    const outcome = await supervisor.spawnSuccessor();
+    if (outcome.ok) {
+      logger.info({ event: 'upgrade', newPid: outcome.pid }, `new master ${outcome.pid} is serving; retiring this one`);
+      await shutdown('graceful');
+      return;
+    }
+    logger.error({ event: 'upgrade' }, `upgrade failed, this master keeps serving: ${outcome.message}`);
+    control = await openControl().catch((err: unknown) => {
+      logger.error({ event: 'upgrade', code: (err as { code?: string }).code }, (err as Error).message);
+      return undefined;
+    });
+    isUpgrading = false;
+  };
+  const removeSignals = installSignals(supervisor, logger, shutdown, () => void upgrade());
   try {
+    const isSuccessor = supervisor.adoptInheritedSockets();
     await supervisor.start(loaded);
     await writePidFile(pidFile);
-    control = await startControlServer(controlSocketPathFor(pidFile), (command) => answerControl(command, supervisor, shutdown));
+    control = await openControl();
     if (options.watch === true) {
       watcher = watchConfig(loaded.configPath, (file) => {
         logger.info({ event: 'reload_config', trigger: 'watch', file }, 'configuration changed');
@@ -99,6 +126,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
       });
       await watcher.ready;
     }
+    if (isSuccessor) notifyPredecessor();
   } catch (err) {
     logger.fatal({ event: 'start', code: (err as { code?: string }).code }, `cannot start: ${(err as Error).message}`);
     removeSignals();
@@ -135,7 +163,12 @@ async function answerControl(command: ControlCommand, supervisor: Supervisor, sh
   }
 }
 
-function installSignals(supervisor: Supervisor, logger: Logger, shutdown: (mode: 'graceful' | 'fast') => Promise<void>): () => void {
+function installSignals(
+  supervisor: Supervisor,
+  logger: Logger,
+  shutdown: (mode: 'graceful' | 'fast') => Promise<void>,
+  upgrade: () => void,
+): () => void {
   const stop = (mode: 'graceful' | 'fast'): void => {
     void shutdown(mode);
   };
@@ -148,7 +181,7 @@ function installSignals(supervisor: Supervisor, logger: Logger, shutdown: (mode:
     SIGQUIT: () => stop('graceful'),
     SIGINT: () => stop('fast'),
     SIGUSR1: () => logger.info({ signal: 'SIGUSR1' }, 'log reopen requested (logs go to stdout; nothing to reopen)'),
-    SIGUSR2: () => logger.warn({ signal: 'SIGUSR2' }, 'binary upgrade is not available yet; ignored'),
+    SIGUSR2: upgrade,
     SIGWINCH: () => undefined,
   };
   let termCount = 0;

@@ -4,7 +4,7 @@
  * `net.Socket` that keeps it open for the master's whole life, across worker crashes and generations.
  * Workers get the raw handle (`socket._handle`) over IPC and call `server.listen(handle)`: they accept
  * directly on the one shared socket, so the kernel accept queue is shared and survives any worker
- * (zero-downtime.md §7.1, pitfalls 4 and 8). `_handle` is internal: `assertRawHandle` checks its shape.
+ * (zero-downtime.md §7.1, pitfalls 4 and 8). `_handle` is internal: `rawHandleOf` checks its shape.
  */
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
@@ -44,6 +44,24 @@ export class SocketTable {
       throw err;
     }
     return added;
+  }
+
+  /**
+   * Adopts a listening socket inherited from a predecessor master (its fd number in this process). The
+   * socket is the predecessor's very socket, so both share one accept queue.
+   */
+  adopt(key: string, fd: number): void {
+    if (this.#sockets.has(key)) throw new MasterError('LL_BIND_FAILED', `${key} is already in the socket table`);
+    const socket = new net.Socket({ fd, readable: false, writable: false });
+    rawHandleOf(socket);
+    this.#sockets.set(key, socket);
+  }
+
+  /** The file descriptor of a socket, to pass to a successor master. */
+  fdOf(key: string): number {
+    const socket = this.#sockets.get(key);
+    if (socket === undefined) throw new MasterError('LL_BIND_FAILED', `no socket bound for ${key}`);
+    return rawHandleOf(socket).fd;
   }
 
   /** The raw handle to send with `worker.send(msg, handle)`; the master keeps its own copy. */

@@ -20,6 +20,8 @@ import { listenAddressesOf } from './listen-keys.ts';
 import { ReloadQueue } from './reload-queue.ts';
 import { SocketTable } from './socket-table.ts';
 import type { WorkerStatus } from './worker-process.ts';
+import { adoptInheritedSockets, spawnSuccessor } from './upgrade.ts';
+import type { SuccessorOutcome } from './upgrade.ts';
 
 export interface SupervisorOptions {
   readonly configPath: string;
@@ -48,6 +50,9 @@ export interface MasterStatus {
   readonly configHash: string;
   readonly workers: readonly (WorkerStatus & { readonly generation: number })[];
 }
+
+/** A successor master loads its config and modules before its workers' ready timeout starts. */
+const SUCCESSOR_MARGIN_MS = 30_000;
 
 export class Supervisor {
   readonly #options: SupervisorOptions;
@@ -89,6 +94,16 @@ export class Supervisor {
     return this.#current?.addresses ?? [];
   }
 
+  /** In a master started by SIGUSR2: takes over the predecessor's sockets. Returns whether there were any. */
+  adoptInheritedSockets(): boolean {
+    return adoptInheritedSockets(this.#sockets);
+  }
+
+  /** SIGUSR2: starts a successor master on this master's sockets and waits until it serves. */
+  spawnSuccessor(): Promise<SuccessorOutcome> {
+    return spawnSuccessor(this.#sockets, this.#options.readyTimeoutMs + SUCCESSOR_MARGIN_MS);
+  }
+
   /** Binds the config's sockets and starts the first generation; throws when it cannot become ready. */
   async start(loaded: LoadedConfig): Promise<void> {
     await this.#sockets.bindMissing(listenAddressesOf(loaded.config));
@@ -102,6 +117,8 @@ export class Supervisor {
       throw err;
     }
     this.#current = generation;
+    // Inherited sockets the config no longer lists.
+    this.#releaseUnused();
     this.#log.info({ event: 'start', generation: generation.id, pids: generation.pids, hash: loaded.hash.slice(0, 12) }, 'workers ready');
   }
 
