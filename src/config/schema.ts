@@ -58,6 +58,14 @@ export const basicSchema = z
       .default('info')
       .describe('Minimum level of the application log.'),
     server_header: z.boolean().default(false).describe('Send `server: louailink` on responses the gateway generates.'),
+    workers: z
+      .union([z.literal('auto'), z.number().int().min(1).max(1024)])
+      .default('auto')
+      .describe('Worker processes the master forks ("auto" = one per core). `--workers N` on the command line overrides it.'),
+    drain_timeout: duration('5m').describe(
+      'On reload or stop, how long old workers may keep finishing requests and streams before they are killed.',
+    ),
+    pid_file: z.string().optional().describe('Pid file of the master (default: louailink.pid in the config directory).'),
   })
   .describe('Instance-wide settings.');
 
