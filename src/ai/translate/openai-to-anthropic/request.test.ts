@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { readFixtureJson } from '../../../../test/fixtures/translate/load-fixture.ts';
+import { UnsupportedParamError } from '../param-report.ts';
+import type { OpenAiRequestIn } from '../wire-types.ts';
+import { translateOpenAiRequest, type OpenAiToAnthropicRequestOptions } from './request.ts';
+
+interface RequestCase {
+  readonly name: string;
+  readonly options: OpenAiToAnthropicRequestOptions;
+  readonly request: OpenAiRequestIn;
+  readonly expected?: { body: unknown; dropped: string[] };
+  readonly expectedError?: { code: string; param: string };
+}
+
+const CASES = readFixtureJson<RequestCase[]>('openai-to-anthropic/requests.json');
+
+describe('translateOpenAiRequest (golden fixtures)', () => {
+  for (const testCase of CASES) {
+    it(testCase.name, () => {
+      if (testCase.expectedError !== undefined) {
+        let caught: unknown;
+        try {
+          translateOpenAiRequest(testCase.request, testCase.options);
+        } catch (err) {
+          caught = err;
+        }
+        expect(caught).toBeInstanceOf(UnsupportedParamError);
+        const err = caught as UnsupportedParamError;
+        expect({ code: err.code, param: err.param, status: err.status }).toEqual({ ...testCase.expectedError, status: 400 });
+        return;
+      }
+      const result = translateOpenAiRequest(testCase.request, testCase.options);
+      expect(result).toEqual(testCase.expected);
+    });
+  }
+});
+
+describe('translateOpenAiRequest', () => {
+  const opts = { upstreamModel: 'claude-haiku-4-5', maxOutputTokens: 64000, strict: false };
+
+  it('defaults max_tokens to the catalogue value, never a small constant', () => {
+    const { body } = translateOpenAiRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }, opts);
+    expect(body.max_tokens).toBe(64000);
+  });
+
+  it('does not mutate the client body', () => {
+    const request: OpenAiRequestIn = {
+      model: 'x',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }] }, { role: 'user', content: 'b' }],
+      temperature: 1.7,
+    };
+    const before = structuredClone(request);
+    translateOpenAiRequest(request, opts);
+    expect(request).toEqual(before);
+  });
+
+  it('merges adjacent user turns so roles alternate', () => {
+    const { body } = translateOpenAiRequest({ model: 'x', messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }] }, opts);
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }]);
+  });
+
+  it('leaves out tools and tool_choice when the client sent an empty tool list', () => {
+    const { body } = translateOpenAiRequest({ model: 'x', messages: [{ role: 'user', content: 'a' }], tools: [], tool_choice: 'auto' }, opts);
+    expect(body).not.toHaveProperty('tools');
+    expect(body).not.toHaveProperty('tool_choice');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The translator for one request from an OpenAI client to an Anthropic upstream: request, response,
+ * error and stream (SSE bytes in, SSE text out) behind the AiTranslator contract.
+ */
+import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import { translateAnthropicError, type TranslatedError } from '../errors.ts';
+import { formatOpenAiFrames } from '../sse-format.ts';
+import { SseParser } from '../sse-parser.ts';
+import type { AiTranslator, StreamOutcome, TranslatedRequest } from '../translator.ts';
+import { usageFromAnthropic, type TokenUsage } from '../usage.ts';
+import type { AnthropicRequestOut, OpenAiCompletionOut, OpenAiErrorBody, OpenAiRequestIn } from '../wire-types.ts';
+import { translateOpenAiRequest } from './request.ts';
+import { translateAnthropicResponse } from './response.ts';
+import { AnthropicToOpenAiStream, type AnthropicEventIn } from './stream.ts';
+
+export interface OpenAiToAnthropicOptions {
+  /** The model name the client asked for; reported back in responses. */
+  readonly clientModel: string;
+  readonly upstreamModel: string;
+  /** From the model catalogue: default and ceiling of `max_tokens`. */
+  readonly maxOutputTokens: number;
+  readonly strict: boolean;
+  readonly nowMs?: number;
+}
+
+export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn, AnthropicRequestOut, OpenAiCompletionOut, OpenAiErrorBody> {
+  readonly #opts: OpenAiToAnthropicOptions;
+  readonly #parser = new SseParser();
+  #stream: AnthropicToOpenAiStream | undefined = undefined;
+  #isStream = false;
+  #includeUsage = false;
+  #usage: TokenUsage | undefined = undefined;
+
+  constructor(opts: OpenAiToAnthropicOptions) {
+    this.#opts = opts;
+  }
+
+  get isStream(): boolean {
+    return this.#isStream;
+  }
+
+  translateRequest(body: OpenAiRequestIn): TranslatedRequest<AnthropicRequestOut> {
+    this.#isStream = body.stream === true;
+    this.#includeUsage = body.stream_options?.include_usage === true;
+    return translateOpenAiRequest(body, this.#opts);
+  }
+
+  translateResponse(body: unknown): OpenAiCompletionOut {
+    const message = body as Message;
+    this.#usage = usageFromAnthropic(message.usage);
+    return translateAnthropicResponse(message, this.#opts);
+  }
+
+  translateError(status: number, body: unknown, headers?: Readonly<Record<string, string | string[] | undefined>>): TranslatedError<OpenAiErrorBody> {
+    return translateAnthropicError(status, body, headers);
+  }
+
+  pushStream(chunk: Uint8Array | string): string {
+    const stream = this.#streamState();
+    let out = '';
+    for (const event of this.#parser.push(chunk)) {
+      let parsed: AnthropicEventIn;
+      try {
+        parsed = JSON.parse(event.data) as AnthropicEventIn;
+      } catch {
+        out += formatOpenAiFrames(stream.fail('upstream sent an event that is not JSON'));
+        continue;
+      }
+      out += formatOpenAiFrames(stream.push(parsed));
+    }
+    return out;
+  }
+
+  endStream(): string {
+    const stream = this.#streamState();
+    let out = '';
+    for (const event of this.#parser.end()) {
+      try {
+        out += formatOpenAiFrames(stream.push(JSON.parse(event.data) as AnthropicEventIn));
+      } catch {
+        out += formatOpenAiFrames(stream.fail('upstream sent an event that is not JSON'));
+      }
+    }
+    return out + formatOpenAiFrames(stream.end());
+  }
+
+  get usage(): TokenUsage {
+    return this.#usage ?? this.#streamState().usage;
+  }
+
+  get streamOutcome(): StreamOutcome {
+    return this.#stream?.outcome ?? 'open';
+  }
+
+  #streamState(): AnthropicToOpenAiStream {
+    this.#stream ??= new AnthropicToOpenAiStream({ clientModel: this.#opts.clientModel, includeUsage: this.#includeUsage, nowMs: this.#opts.nowMs });
+    return this.#stream;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The per-request translator contract shared by both directions (STYLE.md: one translator object per AI
+ * request with request, response, chunk and error methods). An instance holds the state of exactly one
+ * request — the stream state machine, the tool-name map, the usage — and must not be reused.
+ *
+ * Call order: translateRequest → (upstream answers) → translateError for a status ≥ 400, else
+ * translateResponse for JSON or pushStream* + endStream for SSE. Usage and outcome are readable at the end.
+ */
+import type { TranslatedError } from './errors.ts';
+import type { TokenUsage } from './usage.ts';
+
+/** open: still streaming; complete: the upstream ended properly; error: upstream error event or garbage; truncated: ended early. */
+export type StreamOutcome = 'open' | 'complete' | 'error' | 'truncated';
+
+export interface TranslatedRequest<Body> {
+  readonly body: Body;
+  /** Client-side names of the parameters that were dropped or changed, each once (for a response header). */
+  readonly dropped: string[];
+}
+
+export interface AiTranslator<ClientRequest, UpstreamRequest, ClientResponse, ClientError> {
+  /** Client body → upstream body. Throws GatewayError `bad_request` (UnsupportedParamError in strict mode). */
+  translateRequest(body: ClientRequest): TranslatedRequest<UpstreamRequest>;
+  /** Whether the translated request asked the upstream to stream (valid after translateRequest). */
+  readonly isStream: boolean;
+  /** Upstream JSON body (parsed) of a 2xx answer → client JSON body. */
+  translateResponse(body: unknown): ClientResponse;
+  /** Upstream error answer (status, raw or parsed body, lower-case headers) → client error. */
+  translateError(status: number, body: unknown, headers?: Readonly<Record<string, string | string[] | undefined>>): TranslatedError<ClientError>;
+  /** Next bytes of the upstream SSE body → SSE text for the client ('' when nothing is due yet). */
+  pushStream(chunk: Uint8Array | string): string;
+  /** The upstream body ended (EOF) → the last SSE text; an error event if the stream was cut short. */
+  endStream(): string;
+  /** Usage as the upstream reported it, in the internal shape (final after a complete stream/response). */
+  readonly usage: TokenUsage;
+  readonly streamOutcome: StreamOutcome;
+}
