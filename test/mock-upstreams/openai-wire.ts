@@ -113,7 +113,9 @@ export function buildChatCompletionChunks(reply: Reply, ctx: OpenAiRenderContext
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     ...(ctx.includeUsage ? { usage: null } : {}),
   });
-  const chunks: ChatCompletionChunk[] = [chunk({ role: 'assistant', content: '', refusal: null })];
+  // OpenAI opens with content "" for a text answer and null when the answer is only tool calls.
+  const onlyTools = reply.text === undefined && reply.thinking === undefined && (reply.toolCalls?.length ?? 0) > 0;
+  const chunks: ChatCompletionChunk[] = [chunk({ role: 'assistant', content: onlyTools ? null : '', refusal: null })];
   for (const fragment of fragmentsOf(reply.thinking?.text)) chunks.push(chunk({ content: null, reasoning_content: fragment }));
   for (const fragment of fragmentsOf(reply.text)) chunks.push(chunk({ content: fragment }));
   for (const toolCalls of toolCallDeltas(reply, ctx)) chunks.push(chunk({ tool_calls: toolCalls }));
