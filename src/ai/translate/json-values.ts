@@ -45,3 +45,13 @@ export function textOf(content: unknown): string {
   }
   return texts.join('\n');
 }
+
+/** An SSE event's JSON payload; the string `[DONE]` for OpenAI's terminator; undefined when it is not JSON. */
+export function parseEventData(data: string): unknown {
+  if (data === '[DONE]') return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return undefined;
+  }
+}

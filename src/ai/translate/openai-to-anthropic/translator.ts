@@ -5,7 +5,8 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { translateAnthropicError, type TranslatedError } from '../errors.ts';
 import { formatOpenAiFrames } from '../sse-format.ts';
-import { SseParser } from '../sse-parser.ts';
+import { SseParser, type SseEvent } from '../sse-parser.ts';
+import { isRecord, parseEventData } from '../json-values.ts';
 import type { AiTranslator, StreamOutcome, TranslatedRequest } from '../translator.ts';
 import { usageFromAnthropic, type TokenUsage } from '../usage.ts';
 import type { AnthropicRequestOut, OpenAiCompletionOut, OpenAiErrorBody, OpenAiRequestIn } from '../wire-types.ts';
@@ -56,32 +57,26 @@ export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn
   }
 
   pushStream(chunk: Uint8Array | string): string {
-    const stream = this.#streamState();
-    let out = '';
-    for (const event of this.#parser.push(chunk)) {
-      let parsed: AnthropicEventIn;
-      try {
-        parsed = JSON.parse(event.data) as AnthropicEventIn;
-      } catch {
-        out += formatOpenAiFrames(stream.fail('upstream sent an event that is not JSON'));
-        continue;
-      }
-      out += formatOpenAiFrames(stream.push(parsed));
-    }
-    return out;
+    return this.#feed(this.#parser.push(chunk), false);
   }
 
   endStream(): string {
+    // An event completed only by the end of the stream that is not JSON was cut short: truncation.
+    return this.#feed(this.#parser.end(), true) + formatOpenAiFrames(this.#streamState().end());
+  }
+
+  #feed(events: readonly SseEvent[], isEnd: boolean): string {
     const stream = this.#streamState();
     let out = '';
-    for (const event of this.#parser.end()) {
-      try {
-        out += formatOpenAiFrames(stream.push(JSON.parse(event.data) as AnthropicEventIn));
-      } catch {
-        out += formatOpenAiFrames(stream.fail('upstream sent an event that is not JSON'));
+    for (const event of events) {
+      const value = parseEventData(event.data);
+      if (value === undefined) {
+        if (!isEnd) out += formatOpenAiFrames(stream.fail('upstream sent an event that is not JSON'));
+        continue;
       }
+      if (isRecord(value)) out += formatOpenAiFrames(stream.push(value as unknown as AnthropicEventIn));
     }
-    return out + formatOpenAiFrames(stream.end());
+    return out;
   }
 
   get usage(): TokenUsage {
