@@ -1,9 +1,12 @@
 /** `louailink -s COMMAND`: sends one command to a running master's control socket and returns its reply. */
 import net from 'node:net';
-import type { ControlCommand, ControlReply } from './control-protocol.ts';
+import type { ControlReply, ControlRequest } from './control-protocol.ts';
 
-export async function sendControlCommand(path: string, command: ControlCommand, timeoutMs = 60_000): Promise<ControlReply> {
-  return await new Promise<ControlReply>((resolve) => {
+/** `unreachable`: nothing listens on the path (no master runs for this config). */
+export type ControlResult = ControlReply & { readonly isUnreachable?: boolean };
+
+export async function sendControlRequest(path: string, request: ControlRequest, timeoutMs = 60_000): Promise<ControlResult> {
+  return await new Promise<ControlResult>((resolve) => {
     const socket = net.connect(path);
     let buffered = '';
     const timer = setTimeout(() => {
@@ -11,7 +14,7 @@ export async function sendControlCommand(path: string, command: ControlCommand, 
       resolve({ ok: false, message: `no answer from ${path} within ${timeoutMs} ms` });
     }, timeoutMs);
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify({ command })}\n`));
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk: string) => (buffered += chunk));
     socket.on('end', () => {
       clearTimeout(timer);
@@ -23,8 +26,9 @@ export async function sendControlCommand(path: string, command: ControlCommand, 
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const hint = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? ' (is louailink running with this config?)' : '';
-      resolve({ ok: false, message: `cannot reach the master at ${path}: ${err.code ?? err.message}${hint}` });
+      const isUnreachable = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
+      const hint = isUnreachable ? ' (is louailink running with this config?)' : '';
+      resolve({ ok: false, message: `cannot reach the master at ${path}: ${err.code ?? err.message}${hint}`, isUnreachable });
     });
   });
 }

@@ -6,14 +6,18 @@
 import { chmod, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { MasterError } from './master-error.ts';
-import { MAX_CONTROL_LINE_BYTES, isControlCommand } from './control-protocol.ts';
-import type { ControlCommand, ControlReply } from './control-protocol.ts';
+import { MAX_CONTROL_LINE_BYTES, parseControlRequest } from './control-protocol.ts';
+import type { ControlReply, ControlRequest } from './control-protocol.ts';
 
-export type ControlHandler = (command: ControlCommand) => Promise<ControlReply>;
+export type ControlHandler = (request: ControlRequest) => Promise<ControlReply>;
 
 export interface ControlServer {
   readonly path: string;
-  close(): Promise<void>;
+  /**
+   * Stops accepting and releases the path at once (libuv unlinks it when the handle closes). Requests
+   * already being answered (a pending `upgrade`) still get their reply.
+   */
+  close(): void;
 }
 
 export async function startControlServer(path: string, handle: ControlHandler): Promise<ControlServer> {
@@ -26,7 +30,9 @@ export async function startControlServer(path: string, handle: ControlHandler): 
   await chmod(path, 0o600);
   return {
     path,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      if (server.listening) server.close();
+    },
   };
 }
 
@@ -45,18 +51,19 @@ function serveConnection(socket: net.Socket, handle: ControlHandler): void {
       return;
     }
     socket.off('data', onData);
-    let command: unknown;
+    let parsed: unknown;
     try {
-      command = (JSON.parse(buffered.slice(0, end)) as { command?: unknown }).command;
+      parsed = JSON.parse(buffered.slice(0, end));
     } catch {
       reply({ ok: false, message: 'expected one JSON line {"command": "..."}' });
       return;
     }
-    if (!isControlCommand(command)) {
-      reply({ ok: false, message: `unknown command ${JSON.stringify(command)}` });
+    const request = parseControlRequest(parsed);
+    if (request === undefined) {
+      reply({ ok: false, message: `unknown or malformed request ${JSON.stringify(parsed).slice(0, 200)}` });
       return;
     }
-    handle(command).then(reply, (err: unknown) => reply({ ok: false, message: (err as Error).message }));
+    handle(request).then(reply, (err: unknown) => reply({ ok: false, message: (err as Error).message }));
   };
   socket.on('data', onData);
 }

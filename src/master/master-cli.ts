@@ -1,13 +1,16 @@
 /**
  * What the command line needs from the master: flag values resolved to options (`--workers`,
- * `--drain-timeout`, `--pid-file`) and `-s COMMAND` sent to a running master's control socket.
+ * `--drain-timeout`, `--pid-file`), `-s COMMAND` sent to a running master's control socket, `-d` (start
+ * in the background) and `-u` (take over from the running master).
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseDurationMs } from '../config/units.ts';
-import { sendControlCommand } from './control-client.ts';
-import { isControlCommand, CONTROL_COMMANDS } from './control-protocol.ts';
+import { sendControlRequest } from './control-client.ts';
+import { CONTROL_COMMANDS, isControlCommand } from './control-protocol.ts';
+import type { SpawnSpec } from './control-protocol.ts';
+import { daemonArgs, startDaemon } from './daemonize.ts';
 import { controlSocketPathFor, defaultPidFile } from './pid-file.ts';
 
 /** `--workers N`, else `LOUAILINK_WORKERS`, else one per core. 0 means "serve in this process". */
@@ -19,11 +22,11 @@ export function resolveWorkerCount(flag: string | undefined, env: NodeJS.Process
   return count;
 }
 
-/** `--drain-timeout 5m` → ms (default 5 minutes). */
-export function resolveDrainTimeoutMs(flag: string | undefined, fallbackMs: number): number | string {
+/** A duration flag (`--drain-timeout 5m`) → ms, or the problem as text. */
+export function resolveDurationMs(flag: string | undefined, fallbackMs: number, name = '--drain-timeout'): number | string {
   if (flag === undefined) return fallbackMs;
   const ms = parseDurationMs(flag);
-  return ms === undefined ? `--drain-timeout expects a duration such as "30s" or "5m", got "${flag}"` : ms;
+  return ms === undefined ? `${name} expects a duration such as "30s" or "5m", got "${flag}"` : ms;
 }
 
 /** The pid file of the master serving `configPath`: `--pid-file`, else `louailink.pid` in the config directory. */
@@ -47,16 +50,69 @@ export interface ControlCommandRun {
 
 /** `louailink -c PATH -s COMMAND`: prints the master's answer; exit code 0 when it succeeded. */
 export async function runControlCommand(run: ControlCommandRun): Promise<number> {
-  if (!isControlCommand(run.command)) {
-    run.stderr(`-s expects one of ${CONTROL_COMMANDS.join(', ')}, got "${run.command}"\n`);
+  const commands = CONTROL_COMMANDS.filter((c) => c !== 'upgrade');
+  if (!isControlCommand(run.command) || run.command === 'upgrade') {
+    run.stderr(`-s expects one of ${commands.join(', ')}, got "${run.command}"\n`);
     return 2;
   }
   const socketPath = controlSocketPathFor(await resolvePidFile(run.configPath, run.pidFile));
-  const reply = await sendControlCommand(socketPath, run.command);
+  const reply = await sendControlRequest(socketPath, { command: run.command });
   if (!reply.ok) {
     run.stderr(`${reply.message}\n`);
     return 1;
   }
   run.stdout(reply.status === undefined ? `${reply.message}\n` : `${JSON.stringify(reply.status, null, 2)}\n`);
   return 0;
+}
+
+export interface LaunchRun {
+  readonly configPath: string;
+  readonly pidFile: string | undefined;
+  /** `--log FILE`: where the background master's stdout and stderr go. */
+  readonly logFile: string | undefined;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** How long a launcher waits for the master it started (config load, workers ready, module loading). */
+const LAUNCH_TIMEOUT_MS = 90_000;
+
+/** `-d`: starts the master in the background; 0 once it serves, 1 with the reason otherwise. */
+export async function runDaemonCommand(run: LaunchRun): Promise<number> {
+  const logFile = run.logFile === undefined ? undefined : resolve(run.logFile);
+  const outcome = await startDaemon({ args: daemonArgs(), logFile, readyTimeoutMs: LAUNCH_TIMEOUT_MS });
+  if (!outcome.ok) {
+    run.stderr(`louailink did not start: ${outcome.message}${logFile === undefined ? '' : `; see ${logFile}`}\n`);
+    return 1;
+  }
+  run.stdout(`louailink started in the background (master pid ${outcome.pid})\n`);
+  return 0;
+}
+
+/**
+ * `-u`: asks the master running for this config to start a new master from this command line on its own
+ * listening sockets and retire once the new one serves. With no master running, starts like `-d`.
+ */
+export async function runUpgradeCommand(run: LaunchRun): Promise<number> {
+  const socketPath = controlSocketPathFor(await resolvePidFile(run.configPath, run.pidFile));
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  const spawn: SpawnSpec = {
+    execPath: process.execPath,
+    args: [...process.execArgv, ...daemonArgs()],
+    cwd: process.cwd(),
+    env,
+    ...(run.logFile === undefined ? {} : { logFile: resolve(run.logFile) }),
+  };
+  const reply = await sendControlRequest(socketPath, { command: 'upgrade', spawn }, LAUNCH_TIMEOUT_MS + 10_000);
+  if (reply.ok) {
+    run.stdout(`${reply.message}; the previous master is retiring\n`);
+    return 0;
+  }
+  if (reply.isUnreachable === true) {
+    run.stderr(`no running master answers on ${socketPath}; starting a new one\n`);
+    return await runDaemonCommand(run);
+  }
+  run.stderr(`upgrade failed: ${reply.message}\n`);
+  return 1;
 }

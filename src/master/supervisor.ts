@@ -21,7 +21,8 @@ import { ReloadQueue } from './reload-queue.ts';
 import { SocketTable } from './socket-table.ts';
 import type { WorkerStatus } from './worker-process.ts';
 import { adoptInheritedSockets, spawnSuccessor } from './upgrade.ts';
-import type { SuccessorOutcome } from './upgrade.ts';
+import type { ChildReadyOutcome } from './ready-notify.ts';
+import type { SpawnSpec } from './control-protocol.ts';
 
 export interface SupervisorOptions {
   readonly configPath: string;
@@ -99,9 +100,12 @@ export class Supervisor {
     return adoptInheritedSockets(this.#sockets);
   }
 
-  /** SIGUSR2: starts a successor master on this master's sockets and waits until it serves. */
-  spawnSuccessor(): Promise<SuccessorOutcome> {
-    return spawnSuccessor(this.#sockets, this.#options.readyTimeoutMs + SUCCESSOR_MARGIN_MS);
+  /**
+   * Starts a successor master on this master's sockets (SIGUSR2: this command line; `-u`: the one given)
+   * and waits until it serves.
+   */
+  spawnSuccessor(spec?: SpawnSpec): Promise<ChildReadyOutcome> {
+    return spawnSuccessor(this.#sockets, this.#options.readyTimeoutMs + SUCCESSOR_MARGIN_MS, spec);
   }
 
   /** Binds the config's sockets and starts the first generation; throws when it cannot become ready. */
