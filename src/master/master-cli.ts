@@ -4,34 +4,42 @@
  * in the background) and `-u` (take over from the running master).
  */
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseDurationMs } from '../config/units.ts';
 import { sendControlRequest } from './control-client.ts';
 import { CONTROL_COMMANDS, isControlCommand } from './control-protocol.ts';
 import type { SpawnSpec } from './control-protocol.ts';
 import { daemonArgs, startDaemon } from './daemonize.ts';
-import { controlSocketPathFor, defaultPidFile } from './pid-file.ts';
+import { controlSocketPathFor, defaultPidFile, pidFileOf } from './pid-file.ts';
+import { loadConfig } from '../config/load.ts';
 
-/** `--workers N`, else `LOUAILINK_WORKERS`, else one per core. 0 means "serve in this process". */
-export function resolveWorkerCount(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number | string {
+/**
+ * `--workers N`, else `LOUAILINK_WORKERS`; undefined when neither is set (the config's `basic.workers`
+ * applies). 0 means "serve in this process".
+ */
+export function resolveWorkerCount(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number | string | undefined {
   const text = flag ?? env['LOUAILINK_WORKERS'];
-  if (text === undefined || text === '') return availableParallelism();
+  if (text === undefined || text === '') return undefined;
   const count = Number(text);
   if (!Number.isInteger(count) || count < 0 || count > 1024) return `--workers must be an integer from 0 to 1024, got "${text}"`;
   return count;
 }
 
-/** A duration flag (`--drain-timeout 5m`) → ms, or the problem as text. */
-export function resolveDurationMs(flag: string | undefined, fallbackMs: number, name = '--drain-timeout'): number | string {
-  if (flag === undefined) return fallbackMs;
+/** A duration flag (`--drain-timeout 5m`) → ms, or the problem as text; undefined when not given. */
+export function resolveDurationMs(flag: string | undefined, name: string): number | string | undefined {
+  if (flag === undefined) return undefined;
   const ms = parseDurationMs(flag);
   return ms === undefined ? `${name} expects a duration such as "30s" or "5m", got "${flag}"` : ms;
 }
 
-/** The pid file of the master serving `configPath`: `--pid-file`, else `louailink.pid` in the config directory. */
+/**
+ * The pid file of the master serving `configPath`: `--pid-file`, else `basic.pid_file` of the config, else
+ * `louailink.pid` in the config directory (also when the config cannot be loaded).
+ */
 export async function resolvePidFile(configPath: string, flag: string | undefined): Promise<string> {
   if (flag !== undefined) return resolve(flag);
+  const result = await loadConfig(configPath);
+  if (result.ok) return pidFileOf(result.loaded);
   const absolute = resolve(configPath);
   const isDirectory = await stat(absolute).then(
     (info) => info.isDirectory(),

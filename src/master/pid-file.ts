@@ -4,13 +4,20 @@
  * have replaced it).
  */
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { LoadedConfig } from '../config/load.ts';
 
 export const PID_FILE_NAME = 'louailink.pid';
 
 /** Default pid file: `louailink.pid` in the config directory. */
 export function defaultPidFile(configDir: string): string {
   return join(configDir, PID_FILE_NAME);
+}
+
+/** `basic.pid_file` (relative to the config directory), else the default. */
+export function pidFileOf(loaded: LoadedConfig): string {
+  const configured = loaded.config.basic.pid_file;
+  return configured === undefined ? defaultPidFile(loaded.configDir) : resolve(loaded.configDir, configured);
 }
 
 /** The control socket lives beside the pid file: `louailink.pid` → `louailink.sock`. */

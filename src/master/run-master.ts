@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.ts';
 import { createLogger } from '../lib/logger.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
-import { defaultPidFile } from './pid-file.ts';
+import { pidFileOf } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
 
 export const MASTER_TITLE = 'louailink';
@@ -16,13 +16,15 @@ export interface MasterOptions {
   readonly configPath: string;
   /** Path of the worker main module. */
   readonly workerEntry: string;
-  readonly workerCount: number;
-  readonly drainTimeoutMs: number;
+  /** `--workers` (default: `basic.workers`). */
+  readonly workerCount?: number | undefined;
+  /** `--drain-timeout` (default: `basic.drain_timeout`). */
+  readonly drainTimeoutMs?: number | undefined;
   readonly idleGraceMs?: number;
   readonly readyTimeoutMs?: number;
   readonly crashPolicy?: Partial<CrashPolicyOptions>;
-  /** Default: `louailink.pid` in the config directory; the control socket goes beside it. */
-  readonly pidFile?: string;
+  /** `--pid-file` (default: `basic.pid_file`, else louailink.pid in the config directory). */
+  readonly pidFile?: string | undefined;
   /** `-a`: reload when a config file changes (debounced; an unchanged hash does nothing). */
   readonly watch?: boolean;
   /** QUIT: how long to keep serving while waiting for `louailink -u` (default 10 s). */
@@ -30,7 +32,6 @@ export interface MasterOptions {
   readonly stderr: (text: string) => void;
 }
 
-export const DEFAULT_DRAIN_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_UPGRADE_WAIT_MS = 10_000;
 const DEFAULT_IDLE_GRACE_MS = 1_000;
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -56,7 +57,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     logger,
     onGiveUp: (code) => void master?.giveUp(code),
   });
-  const pidFile = options.pidFile ?? defaultPidFile(loaded.configDir);
+  const pidFile = options.pidFile ?? pidFileOf(loaded);
   master = new Master(supervisor, logger, {
     pidFile,
     watch: options.watch === true,
@@ -69,7 +70,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     return 1;
   }
   logger.info(
-    { event: 'start', addresses: supervisor.addresses, workers: options.workerCount, generation: supervisor.generation, pidFile, control: master.controlPath },
+    { event: 'start', addresses: supervisor.addresses, workers: supervisor.workerCount, generation: supervisor.generation, pidFile, control: master.controlPath },
     'louailink started',
   );
   return await master.finished;

@@ -8,6 +8,7 @@
  * old one keeps serving. Sockets no generation uses any more are released once the last user has exited.
  */
 import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { formatIssue } from '../config/config-issue.ts';
 import { loadConfig } from '../config/load.ts';
@@ -26,10 +27,12 @@ import type { SpawnSpec } from './control-protocol.ts';
 
 export interface SupervisorOptions {
   readonly configPath: string;
-  readonly workerCount: number;
+  /** `--workers`: overrides `basic.workers` of every config. */
+  readonly workerCount?: number | undefined;
   /** Path of the worker main module (src/worker/cluster-entry.ts). */
   readonly workerEntry: string;
-  readonly drainTimeoutMs: number;
+  /** `--drain-timeout`: overrides `basic.drain_timeout` of every config. */
+  readonly drainTimeoutMs?: number | undefined;
   /** Draining workers close keep-alive connections idle this long (below the client keep-alive timeout). */
   readonly idleGraceMs: number;
   readonly readyTimeoutMs: number;
@@ -50,6 +53,13 @@ export interface MasterStatus {
   readonly generation: number;
   readonly configHash: string;
   readonly workers: readonly (WorkerStatus & { readonly generation: number })[];
+}
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 5 * 60_000;
+
+/** `basic.workers`: "auto" is one per core. */
+export function workerCountOf(setting: number | 'auto'): number {
+  return setting === 'auto' ? availableParallelism() : setting;
 }
 
 /** A successor master loads its config and modules before its workers' ready timeout starts. */
@@ -88,6 +98,11 @@ export class Supervisor {
 
   get generation(): number {
     return this.#current?.id ?? 0;
+  }
+
+  /** Workers of the current generation. */
+  get workerCount(): number {
+    return this.#current?.pids.length ?? 0;
   }
 
   /** Addresses the current generation listens on ("http://127.0.0.1:8080"). */
@@ -149,7 +164,8 @@ export class Supervisor {
     for (const timer of this.#restartTimers) clearTimeout(timer);
     this.#restartTimers.clear();
     this.#log.info({ event: 'stop', mode }, 'stopping');
-    const { drainTimeoutMs, idleGraceMs } = this.#options;
+    const drainTimeoutMs = this.#drainTimeoutMs();
+    const { idleGraceMs } = this.#options;
     const ended = [...this.#generations].map((g) => (mode === 'graceful' ? g.drain(drainTimeoutMs, idleGraceMs) : g.stop()));
     // The workers close their copies as they start draining; closing the master's now means new
     // connections are refused at once instead of waiting in an accept queue nobody serves any more.
@@ -222,7 +238,7 @@ export class Supervisor {
   }
 
   async #retire(generation: Generation): Promise<void> {
-    await generation.drain(this.#options.drainTimeoutMs, this.#options.idleGraceMs);
+    await generation.drain(this.#drainTimeoutMs(), this.#options.idleGraceMs);
     this.#generations.delete(generation);
     this.#releaseUnused();
     this.#log.info({ event: 'generation_exit', generation: generation.id }, `generation ${generation.id} exited`);
@@ -233,13 +249,18 @@ export class Supervisor {
       id: this.#nextId++,
       loaded,
       listenKeys: listenAddressesOf(loaded.config).map((a) => a.key),
-      workerCount: this.#options.workerCount,
+      workerCount: this.#options.workerCount ?? workerCountOf(loaded.config.basic.workers),
       sockets: this.#sockets,
       readyTimeoutMs: this.#options.readyTimeoutMs,
       onCrash: (crash) => this.#onCrash(crash),
     });
     this.#generations.add(generation);
     return generation;
+  }
+
+  /** The flag, else the drain timeout of the config now in force. */
+  #drainTimeoutMs(): number {
+    return this.#options.drainTimeoutMs ?? this.#current?.loaded.config.basic.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT_MS;
   }
 
   #onCrash(crash: WorkerCrash): void {
