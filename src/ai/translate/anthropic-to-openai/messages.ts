@@ -1,0 +1,162 @@
+/**
+ * Anthropic `system` + `messages` → OpenAI `messages` (ai-gateways.md §2.2). A user turn's tool_result
+ * blocks become one `tool` message each, placed before the rest of the turn (LiteLLM's order);
+ * mid-conversation system messages (Claude Code's beta) stay where they are, as OpenAI allows; thinking
+ * history is left out (an OpenAI-compatible upstream cannot verify Claude's signatures); `cache_control`
+ * is a caching hint with no OpenAI equivalent and is left out silently. Long tool names go through the
+ * request's ToolNameMap.
+ */
+import type {
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionContentPart,
+  ChatCompletionMessageFunctionToolCall,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { isRecord, textOf } from '../json-values.ts';
+import type { ParamReport } from '../param-report.ts';
+import type { ToolNameMap } from '../tool-names.ts';
+
+/** Text blocks of system prompts and tool results are joined with a newline. */
+const JOIN = '\n';
+
+export function systemText(system: unknown): string {
+  return typeof system === 'string' ? system : textOf(system);
+}
+
+function toolResultText(content: unknown, report: ParamReport): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const texts: string[] = [];
+  for (const block of content) {
+    if (!isRecord(block)) continue;
+    if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+    else report.drop(`messages[].content[].tool_result.${String(block.type)}`);
+  }
+  return texts.join(JOIN);
+}
+
+function imagePart(source: Record<string, unknown>, report: ParamReport): ChatCompletionContentPart | undefined {
+  if (source.type === 'base64' && typeof source.data === 'string' && typeof source.media_type === 'string') {
+    return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
+  }
+  if (source.type === 'url' && typeof source.url === 'string') return { type: 'image_url', image_url: { url: source.url } };
+  report.drop('messages[].content[].image.source');
+  return undefined;
+}
+
+function documentPart(block: Record<string, unknown>, report: ParamReport): ChatCompletionContentPart | undefined {
+  const source = isRecord(block.source) ? block.source : {};
+  if (source.type === 'base64' && typeof source.data === 'string') {
+    const filename = typeof block.title === 'string' ? block.title : 'document.pdf';
+    return { type: 'file', file: { filename, file_data: `data:${String(source.media_type)};base64,${source.data}` } };
+  }
+  if (source.type === 'text' && typeof source.data === 'string') return { type: 'text', text: source.data };
+  if (source.type === 'content') return { type: 'text', text: systemText(source.content) };
+  report.drop('messages[].content[].document.source');
+  return undefined;
+}
+
+function userParts(blocks: readonly unknown[], report: ParamReport, out: ChatCompletionMessageParam[]): void {
+  const parts: ChatCompletionContentPart[] = [];
+  for (const block of blocks) {
+    if (!isRecord(block)) continue;
+    switch (block.type) {
+      case 'tool_result':
+        out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: toolResultText(block.content, report) });
+        break;
+      case 'text':
+        if (typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
+        break;
+      case 'image': {
+        const part = isRecord(block.source) ? imagePart(block.source, report) : undefined;
+        if (part !== undefined) parts.push(part);
+        break;
+      }
+      case 'document': {
+        const part = documentPart(block, report);
+        if (part !== undefined) parts.push(part);
+        break;
+      }
+      default:
+        report.drop(`messages[].content[].${String(block.type)}`);
+    }
+  }
+  if (parts.length === 0) return;
+  // Text-only turns go as one string: not every OpenAI-compatible server takes part arrays.
+  const isTextOnly = parts.every((part) => part.type === 'text');
+  out.push({ role: 'user', content: isTextOnly ? parts.map((part) => (part.type === 'text' ? part.text : '')).join(JOIN) : parts });
+}
+
+function assistantMessage(blocks: readonly unknown[], report: ParamReport, toolNames: ToolNameMap): ChatCompletionAssistantMessageParam | undefined {
+  const texts: string[] = [];
+  const toolCalls: ChatCompletionMessageFunctionToolCall[] = [];
+  for (const block of blocks) {
+    if (!isRecord(block)) continue;
+    switch (block.type) {
+      case 'text':
+        if (typeof block.text === 'string') texts.push(block.text);
+        break;
+      case 'tool_use':
+        toolCalls.push({
+          id: String(block.id),
+          type: 'function',
+          function: { name: toolNames.toUpstream(String(block.name)), arguments: JSON.stringify(block.input ?? {}) },
+        });
+        break;
+      case 'thinking':
+      case 'redacted_thinking':
+        break; // unverifiable by a non-Claude upstream
+      default:
+        report.drop(`messages[].content[].${String(block.type)}`);
+    }
+  }
+  if (texts.length === 0 && toolCalls.length === 0) return undefined;
+  const message: ChatCompletionAssistantMessageParam = { role: 'assistant', content: texts.length === 0 ? null : texts.join('') };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  return message;
+}
+
+export function convertMessages(system: unknown, messages: readonly unknown[], report: ParamReport, toolNames: ToolNameMap): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [];
+  const prompt = systemText(system);
+  if (prompt !== '') out.push({ role: 'system', content: prompt });
+  for (const message of messages) {
+    if (!isRecord(message)) continue;
+    const content = message.content;
+    switch (message.role) {
+      case 'system': {
+        const text = systemText(content);
+        if (text !== '') out.push({ role: 'system', content: text });
+        break;
+      }
+      case 'user':
+        if (typeof content === 'string') out.push({ role: 'user', content });
+        else if (Array.isArray(content)) userParts(content, report, out);
+        break;
+      case 'assistant': {
+        const converted = typeof content === 'string'
+          ? { role: 'assistant' as const, content }
+          : assistantMessage(Array.isArray(content) ? content : [], report, toolNames);
+        if (converted !== undefined) out.push(converted);
+        break;
+      }
+      default:
+        report.drop(`messages[].role=${String(message.role)}`);
+    }
+  }
+  return out;
+}
+
+/** Every tool name the request mentions: definitions, tool_choice and tool_use history. */
+export function requestToolNames(tools: unknown, toolChoice: unknown, messages: readonly unknown[]): string[] {
+  const names: string[] = [];
+  if (Array.isArray(tools)) for (const tool of tools) if (isRecord(tool) && typeof tool.name === 'string') names.push(tool.name);
+  if (isRecord(toolChoice) && typeof toolChoice.name === 'string') names.push(toolChoice.name);
+  for (const message of messages) {
+    if (!isRecord(message) || !Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      if (isRecord(block) && block.type === 'tool_use' && typeof block.name === 'string') names.push(block.name);
+    }
+  }
+  return names;
+}

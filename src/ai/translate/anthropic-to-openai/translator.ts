@@ -1,0 +1,97 @@
+/**
+ * The translator for one request from an Anthropic client (Claude Code, the Anthropic SDK) to an
+ * OpenAI-compatible upstream: request, response, error and stream (SSE bytes in, SSE text out) behind
+ * the AiTranslator contract. The tool-name map built from the request restores long names everywhere.
+ */
+import { translateOpenAiError, type TranslatedError } from '../errors.ts';
+import { isRecord, parseEventData } from '../json-values.ts';
+import { formatAnthropicEvents } from '../sse-format.ts';
+import { SseParser, type SseEvent } from '../sse-parser.ts';
+import { IDENTITY_TOOL_NAMES, type ToolNameMap } from '../tool-names.ts';
+import type { AiTranslator, StreamOutcome } from '../translator.ts';
+import { usageFromOpenAi, type TokenUsage } from '../usage.ts';
+import type { AnthropicErrorBody, AnthropicMessageOut, AnthropicRequestIn, OpenAiRequestOut, OpenAiUpstreamCompletion } from '../wire-types.ts';
+import { translateAnthropicRequest, type AnthropicToOpenAiRequestOptions, type TranslatedAnthropicRequest } from './request.ts';
+import { translateOpenAiResponse } from './response.ts';
+import { OpenAiToAnthropicStream, type OpenAiEventIn } from './stream.ts';
+
+export interface AnthropicToOpenAiOptions extends AnthropicToOpenAiRequestOptions {
+  /** The model name the client asked for; reported back in responses. */
+  readonly clientModel: string;
+  /** Pre-dispatch input estimate for `message_start` (Claude Code displays it). */
+  readonly inputTokensEstimate?: number;
+}
+
+export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicRequestIn, OpenAiRequestOut, AnthropicMessageOut, AnthropicErrorBody> {
+  readonly #opts: AnthropicToOpenAiOptions;
+  readonly #parser = new SseParser();
+  #toolNames: ToolNameMap = IDENTITY_TOOL_NAMES;
+  #stream: OpenAiToAnthropicStream | undefined = undefined;
+  #isStream = false;
+  #usage: TokenUsage | undefined = undefined;
+
+  constructor(opts: AnthropicToOpenAiOptions) {
+    this.#opts = opts;
+  }
+
+  get isStream(): boolean {
+    return this.#isStream;
+  }
+
+  translateRequest(body: AnthropicRequestIn): TranslatedAnthropicRequest {
+    const translated = translateAnthropicRequest(body, this.#opts);
+    this.#toolNames = translated.toolNames;
+    this.#isStream = body.stream === true;
+    return translated;
+  }
+
+  translateResponse(body: unknown): AnthropicMessageOut {
+    const completion = body as OpenAiUpstreamCompletion;
+    this.#usage = usageFromOpenAi(completion.usage);
+    return translateOpenAiResponse(completion, { clientModel: this.#opts.clientModel, toolNames: this.#toolNames });
+  }
+
+  translateError(status: number, body: unknown, headers?: Readonly<Record<string, string | string[] | undefined>>): TranslatedError<AnthropicErrorBody> {
+    return translateOpenAiError(status, body, headers);
+  }
+
+  pushStream(chunk: Uint8Array | string): string {
+    return this.#feed(this.#parser.push(chunk), false);
+  }
+
+  endStream(): string {
+    // An event completed only by the end of the stream that is not JSON was cut short: truncation.
+    return this.#feed(this.#parser.end(), true) + formatAnthropicEvents(this.#streamState().end());
+  }
+
+  get usage(): TokenUsage {
+    return this.#usage ?? this.#streamState().usage;
+  }
+
+  get streamOutcome(): StreamOutcome {
+    return this.#stream?.outcome ?? 'open';
+  }
+
+  #feed(events: readonly SseEvent[], isEnd: boolean): string {
+    const stream = this.#streamState();
+    let out = '';
+    for (const event of events) {
+      const value = parseEventData(event.data);
+      if (value === undefined) {
+        if (!isEnd) out += formatAnthropicEvents(stream.fail('upstream sent an event that is not JSON'));
+        continue;
+      }
+      if (isRecord(value) || value === '[DONE]') out += formatAnthropicEvents(stream.push(value as OpenAiEventIn));
+    }
+    return out;
+  }
+
+  #streamState(): OpenAiToAnthropicStream {
+    this.#stream ??= new OpenAiToAnthropicStream({
+      clientModel: this.#opts.clientModel,
+      toolNames: this.#toolNames,
+      inputTokensEstimate: this.#opts.inputTokensEstimate,
+    });
+    return this.#stream;
+  }
+}
