@@ -15,7 +15,7 @@ import type { ControlReply, ControlRequest, SpawnSpec } from './control-protocol
 import { startControlServer } from './control-server.ts';
 import type { ControlServer } from './control-server.ts';
 import { controlSocketPathFor, removePidFile, writePidFile } from './pid-file.ts';
-import { notifyParentReady } from './ready-notify.ts';
+import { notifyParentReady, takeReadyNotifyRequest } from './ready-notify.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface MasterSettings {
@@ -72,6 +72,7 @@ export class Master {
   /** Starts the workers (adopting a predecessor's sockets), then the pid file, control socket and watcher. */
   async start(loaded: LoadedConfig): Promise<void> {
     const isSuccessor = this.#supervisor.adoptInheritedSockets();
+    const shouldNotify = takeReadyNotifyRequest();
     try {
       await this.#supervisor.start(loaded);
       await writePidFile(this.#settings.pidFile);
@@ -91,7 +92,7 @@ export class Master {
       throw err;
     }
     // Only now may a launcher exit or a predecessor retire (the pid file names this process).
-    notifyParentReady();
+    if (shouldNotify) notifyParentReady();
     if (isSuccessor) this.#log.info({ event: 'upgrade' }, 'took over the listening sockets of the previous master');
   }
 

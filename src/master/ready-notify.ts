@@ -41,10 +41,18 @@ export function waitForChildReady(child: ChildProcess, readyTimeoutMs: number, w
   });
 }
 
-/** In a master: reports ready to the parent that asked for it (LOUAILINK_NOTIFY_READY), then lets go. */
-export function notifyParentReady(env: NodeJS.ProcessEnv = process.env): void {
-  if (env[READY_NOTIFY_ENV] !== '1') return;
+/**
+ * In a master, at start-up: whether the parent asked for a ready notification. Removes the variable so
+ * the workers (forked with this environment) and later successors do not inherit it.
+ */
+export function takeReadyNotifyRequest(env: NodeJS.ProcessEnv = process.env): boolean {
+  const isRequested = env[READY_NOTIFY_ENV] === '1';
   delete env[READY_NOTIFY_ENV];
+  return isRequested && process.send !== undefined;
+}
+
+/** In a master that was asked to: reports ready to the parent, then closes the channel. */
+export function notifyParentReady(): void {
   if (process.send === undefined || !process.connected) return;
   process.send({ type: 'master-ready', pid: process.pid } satisfies MasterReady, undefined, {}, () => {
     if (process.connected) process.disconnect();
