@@ -34,6 +34,8 @@ export class AnthropicToOpenAiStream {
   #finishReason: FinishReason | undefined = undefined;
   /** Anthropic block index → OpenAI tool-call index. */
   readonly #toolIndexByBlock = new Map<number, number>();
+  /** Text of the open thinking block, repeated whole with its signature (LiteLLM's `thinking_blocks`). */
+  #thinking = '';
   #nextToolIndex = 0;
 
   constructor(opts: AnthropicToOpenAiStreamOptions) {
@@ -107,6 +109,7 @@ export class AnthropicToOpenAiStream {
       case 'text':
         return block.text === '' ? [] : [this.#chunk({ content: block.text })];
       case 'thinking':
+        this.#thinking = block.thinking;
         return block.thinking === '' ? [] : [this.#chunk({ reasoning_content: block.thinking })];
       case 'redacted_thinking':
         return [this.#chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: block.data }] })];
@@ -126,9 +129,11 @@ export class AnthropicToOpenAiStream {
         return [this.#chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
       }
       case 'thinking_delta':
+        this.#thinking += delta.thinking;
         return delta.thinking === '' ? [] : [this.#chunk({ reasoning_content: delta.thinking })];
       case 'signature_delta':
-        return [this.#chunk({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: delta.signature }] })];
+        // The whole signed block, so a client can replay it to Claude on its next tool turn.
+        return [this.#chunk({ thinking_blocks: [{ type: 'thinking', thinking: this.#thinking, signature: delta.signature }] })];
       default:
         return []; // citations
     }
