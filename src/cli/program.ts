@@ -1,17 +1,28 @@
 /**
- * The command line. `-c PATH` serves, `-c PATH -t` only validates, `config schema` prints the JSON Schema.
- * Options for later (-d, -u, -a, --log, -s) belong here too.
+ * The command line. `-c PATH` runs the master and its workers (docs/operations.md), `-c PATH -t` only
+ * validates, `-s COMMAND` talks to a running master, `-d`/`-u` start in the background or take over from
+ * the running master, `config schema` prints the JSON Schema.
  */
 import { Command } from 'commander';
 import { VERSION } from '../core/version.ts';
 import type { CliIo } from './cli-io.ts';
 import { printSchema } from './print-schema.ts';
-import { serve } from './serve.ts';
+import { serveWithWorkers } from './serve-workers.ts';
+import { runControlCommand, runDaemonCommand, runUpgradeCommand } from '../master/master-cli.ts';
 import { testConfig } from './test-config.ts';
 
 export interface RootOptions {
   readonly conf?: string;
   readonly test?: boolean;
+  readonly signal?: string;
+  readonly workers?: string;
+  readonly drainTimeout?: string;
+  readonly pidFile?: string;
+  readonly autoReload?: boolean;
+  readonly daemon?: boolean;
+  readonly upgrade?: boolean;
+  readonly log?: string;
+  readonly upgradeWait?: string;
 }
 
 /** Builds the program; each action stores its exit code through `setExitCode`. */
@@ -21,13 +32,36 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .version(VERSION, '-V, --version', 'print the version')
     .option('-c, --conf <path>', 'configuration: a YAML file or a directory of *.yaml / *.yml files')
     .option('-t, --test', 'validate the configuration, print every issue and exit (binds nothing)')
+    .option('-s, --signal <command>', 'send a command to the running master: reload, quit, stop, reopen, status')
+    .option('--workers <count>', 'worker processes (default: $LOUAILINK_WORKERS, else basic.workers; 0: serve in this process)')
+    .option('--drain-timeout <duration>', 'how long retiring workers let requests and streams run (default: basic.drain_timeout)')
+    .option('-a, --auto-reload', 'reload when a config file changes (debounced; a save without changes does nothing)')
+    .option('-d, --daemon', 'run in the background; returns once the master serves (non-zero with the reason if it failed)')
+    .option('-u, --upgrade', 'take over from the running master on its sockets (zero downtime), in the background')
+    .option('--log <file>', 'with -d/-u: append the background master\'s output to this file')
+    .option('--upgrade-wait <duration>', 'on SIGQUIT, how long to keep serving while waiting for a louailink -u (default 10s)')
+    .option('--pid-file <path>', 'pid file (default: basic.pid_file, else louailink.pid in the config directory); the control socket goes beside it')
     .action(async (options: RootOptions) => {
       const path = options.conf;
       if (path === undefined) {
         program.error('error: -c, --conf <path> is required (a YAML file or directory)');
         return;
       }
-      setExitCode(options.test === true ? await testConfig(path, io) : await serve(path, io));
+      if (options.signal !== undefined) {
+        const { signal: command, pidFile } = options;
+        setExitCode(await runControlCommand({ configPath: path, pidFile, command, stdout: io.stdout, stderr: io.stderr }));
+        return;
+      }
+      if (options.test === true) {
+        setExitCode(await testConfig(path, io));
+        return;
+      }
+      if (options.upgrade === true || options.daemon === true) {
+        const run = { configPath: path, pidFile: options.pidFile, logFile: options.log, stdout: io.stdout, stderr: io.stderr };
+        setExitCode(options.upgrade === true ? await runUpgradeCommand(run) : await runDaemonCommand(run));
+        return;
+      }
+      setExitCode(await serveWithWorkers(path, options, io));
     });
 
   const config = program.command('config').description('configuration tools');
