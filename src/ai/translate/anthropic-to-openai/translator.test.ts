@@ -6,7 +6,7 @@ import { AnthropicToOpenAiTranslator } from './translator.ts';
 const LONG_NAME = 'mcp__playwright_browser_automation__browser_navigate_to_url_and_wait_for_network_idle';
 
 function newTranslator(): AnthropicToOpenAiTranslator {
-  const translator = new AnthropicToOpenAiTranslator({ clientModel: 'claude-sonnet', upstreamModel: 'gpt-4o-mini', maxOutputTokens: 16384, strict: false });
+  const translator = new AnthropicToOpenAiTranslator({ clientModel: 'claude-sonnet', upstreamModel: 'gpt-4o-mini', maxOutputTokens: 16384, strict: false, inputTokensEstimate: 0 });
   translator.translateRequest({
     model: 'claude-sonnet',
     max_tokens: 1000,
@@ -85,6 +85,13 @@ describe('AnthropicToOpenAiTranslator streams (golden transcripts, any chunk spl
       expectWellFormed(sseRecords(expected));
     });
   }
+
+  it('announces an input-token estimate of the request in message_start by default', () => {
+    const translator = new AnthropicToOpenAiTranslator({ clientModel: 'c', upstreamModel: 'u', maxOutputTokens: 100, strict: false });
+    translator.translateRequest({ model: 'c', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
+    const [start] = sseRecords(translator.pushStream(`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] })}\n\n`));
+    expect(start?.data).toMatchObject({ type: 'message_start', message: { usage: { input_tokens: 100 } } });
+  });
 
   it('reports usage in the internal shape with the cache share broken out', () => {
     const translator = newTranslator();

@@ -5,8 +5,10 @@
  */
 import { translateOpenAiError, type TranslatedError } from '../errors.ts';
 import { isRecord, parseEventData } from '../json-values.ts';
+import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { formatAnthropicEvents } from '../sse-format.ts';
 import { SseParser, type SseEvent } from '../sse-parser.ts';
+import { estimateAnthropicInputTokens } from '../token-estimate.ts';
 import { IDENTITY_TOOL_NAMES, type ToolNameMap } from '../tool-names.ts';
 import type { AiTranslator, StreamOutcome } from '../translator.ts';
 import { usageFromOpenAi, type TokenUsage } from '../usage.ts';
@@ -18,7 +20,10 @@ import { OpenAiToAnthropicStream, type OpenAiEventIn } from './stream.ts';
 export interface AnthropicToOpenAiOptions extends AnthropicToOpenAiRequestOptions {
   /** The model name the client asked for; reported back in responses. */
   readonly clientModel: string;
-  /** Pre-dispatch input estimate for `message_start` (Claude Code displays it). */
+  /**
+   * Input tokens for `message_start` (Claude Code displays it; the real count only arrives at the end).
+   * Default: estimateAnthropicInputTokens of the request, computed for streaming requests only.
+   */
   readonly inputTokensEstimate?: number;
 }
 
@@ -28,6 +33,7 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
   #toolNames: ToolNameMap = IDENTITY_TOOL_NAMES;
   #stream: OpenAiToAnthropicStream | undefined = undefined;
   #isStream = false;
+  #inputTokensEstimate = 0;
   #usage: TokenUsage | undefined = undefined;
 
   constructor(opts: AnthropicToOpenAiOptions) {
@@ -42,7 +48,12 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
     const translated = translateAnthropicRequest(body, this.#opts);
     this.#toolNames = translated.toolNames;
     this.#isStream = body.stream === true;
+    if (this.#isStream) this.#inputTokensEstimate = this.#opts.inputTokensEstimate ?? estimateAnthropicInputTokens(body);
     return translated;
+  }
+
+  responseHeaders(upstream: UpstreamHeaders): Record<string, string> {
+    return translatedResponseHeaders(upstream, this.#isStream);
   }
 
   translateResponse(body: unknown): AnthropicMessageOut {
@@ -51,7 +62,7 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
     return translateOpenAiResponse(completion, { clientModel: this.#opts.clientModel, toolNames: this.#toolNames });
   }
 
-  translateError(status: number, body: unknown, headers?: Readonly<Record<string, string | string[] | undefined>>): TranslatedError<AnthropicErrorBody> {
+  translateError(status: number, body: unknown, headers?: UpstreamHeaders): TranslatedError<AnthropicErrorBody> {
     return translateOpenAiError(status, body, headers);
   }
 
@@ -90,7 +101,7 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
     this.#stream ??= new OpenAiToAnthropicStream({
       clientModel: this.#opts.clientModel,
       toolNames: this.#toolNames,
-      inputTokensEstimate: this.#opts.inputTokensEstimate,
+      inputTokensEstimate: this.#inputTokensEstimate,
     });
     return this.#stream;
   }

@@ -4,9 +4,10 @@
  */
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { translateAnthropicError, type TranslatedError } from '../errors.ts';
+import { isRecord, parseEventData } from '../json-values.ts';
+import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { formatOpenAiFrames } from '../sse-format.ts';
 import { SseParser, type SseEvent } from '../sse-parser.ts';
-import { isRecord, parseEventData } from '../json-values.ts';
 import type { AiTranslator, StreamOutcome, TranslatedRequest } from '../translator.ts';
 import { usageFromAnthropic, type TokenUsage } from '../usage.ts';
 import type { AnthropicRequestOut, OpenAiCompletionOut, OpenAiErrorBody, OpenAiRequestIn } from '../wire-types.ts';
@@ -46,13 +47,17 @@ export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn
     return translateOpenAiRequest(body, this.#opts);
   }
 
+  responseHeaders(upstream: UpstreamHeaders): Record<string, string> {
+    return translatedResponseHeaders(upstream, this.#isStream);
+  }
+
   translateResponse(body: unknown): OpenAiCompletionOut {
     const message = body as Message;
     this.#usage = usageFromAnthropic(message.usage);
     return translateAnthropicResponse(message, this.#opts);
   }
 
-  translateError(status: number, body: unknown, headers?: Readonly<Record<string, string | string[] | undefined>>): TranslatedError<OpenAiErrorBody> {
+  translateError(status: number, body: unknown, headers?: UpstreamHeaders): TranslatedError<OpenAiErrorBody> {
     return translateAnthropicError(status, body, headers);
   }
 
