@@ -35,17 +35,6 @@ export function parseBase64DataUrl(url: string): DataUrl | undefined {
   return { mediaType: mediaType === '' ? 'text/plain' : mediaType, data: url.slice(comma + 1) };
 }
 
-/** Text of a string or an array of `{type:"text", text}` parts, parts joined with "\n". */
-export function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  const texts: string[] = [];
-  for (const part of content) {
-    if (isRecord(part) && part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
-  }
-  return texts.join('\n');
-}
-
 /** An SSE event's JSON payload; the string `[DONE]` for OpenAI's terminator; undefined when it is not JSON. */
 export function parseEventData(data: string): unknown {
   if (data === '[DONE]') return data;

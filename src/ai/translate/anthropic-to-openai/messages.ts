@@ -12,7 +12,8 @@ import type {
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import { isRecord, textOf } from '../json-values.ts';
+import { contentText } from '../../chat-request.ts';
+import { isRecord } from '../json-values.ts';
 import type { ParamReport } from '../param-report.ts';
 import type { ToolNameMap } from '../tool-names.ts';
 
@@ -20,7 +21,7 @@ import type { ToolNameMap } from '../tool-names.ts';
 const JOIN = '\n';
 
 export function systemText(system: unknown): string {
-  return typeof system === 'string' ? system : textOf(system);
+  return contentText(system);
 }
 
 function toolResultText(content: unknown, report: ParamReport): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixtureJson } from '../../../../test/fixtures/translate/load-fixture.ts';
+import { readFixtureJson, thrownBy } from '../../../../test/fixtures/translate/load-fixture.ts';
 import { UnsupportedParamError } from '../param-report.ts';
 import type { AnthropicRequestIn } from '../wire-types.ts';
 import { translateAnthropicRequest, type AnthropicToOpenAiRequestOptions } from './request.ts';
@@ -18,12 +18,7 @@ describe('translateAnthropicRequest (golden fixtures)', () => {
   for (const testCase of CASES) {
     it(testCase.name, () => {
       if (testCase.expectedError !== undefined) {
-        let caught: unknown;
-        try {
-          translateAnthropicRequest(testCase.request, testCase.options);
-        } catch (err) {
-          caught = err;
-        }
+        const caught = thrownBy(() => translateAnthropicRequest(testCase.request, testCase.options));
         expect(caught).toBeInstanceOf(UnsupportedParamError);
         const err = caught as UnsupportedParamError;
         expect({ code: err.code, param: err.param, status: err.status }).toEqual({ ...testCase.expectedError, status: 400 });

@@ -4,10 +4,10 @@
  * the AiTranslator contract. The tool-name map built from the request restores long names everywhere.
  */
 import { translateOpenAiError, type TranslatedError } from '../errors.ts';
-import { isRecord, parseEventData } from '../json-values.ts';
 import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { formatAnthropicEvents } from '../sse-format.ts';
-import { SseParser, type SseEvent } from '../sse-parser.ts';
+import { feedEvents } from '../sse-feed.ts';
+import { SseParser } from '../sse-parser.ts';
 import { estimateAnthropicInputTokens } from '../token-estimate.ts';
 import { IDENTITY_TOOL_NAMES, type ToolNameMap } from '../tool-names.ts';
 import type { AiTranslator, StreamOutcome } from '../translator.ts';
@@ -67,12 +67,12 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
   }
 
   pushStream(chunk: Uint8Array | string): string {
-    return this.#feed(this.#parser.push(chunk), false);
+    return formatAnthropicEvents(feedEvents(this.#parser.push(chunk), false, this.#streamState()));
   }
 
   endStream(): string {
-    // An event completed only by the end of the stream that is not JSON was cut short: truncation.
-    return this.#feed(this.#parser.end(), true) + formatAnthropicEvents(this.#streamState().end());
+    const stream = this.#streamState();
+    return formatAnthropicEvents([...feedEvents(this.#parser.end(), true, stream), ...stream.end()]);
   }
 
   get usage(): TokenUsage {
@@ -81,20 +81,6 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
 
   get streamOutcome(): StreamOutcome {
     return this.#stream?.outcome ?? 'open';
-  }
-
-  #feed(events: readonly SseEvent[], isEnd: boolean): string {
-    const stream = this.#streamState();
-    let out = '';
-    for (const event of events) {
-      const value = parseEventData(event.data);
-      if (value === undefined) {
-        if (!isEnd) out += formatAnthropicEvents(stream.fail('upstream sent an event that is not JSON'));
-        continue;
-      }
-      if (isRecord(value) || value === '[DONE]') out += formatAnthropicEvents(stream.push(value as OpenAiEventIn));
-    }
-    return out;
   }
 
   #streamState(): OpenAiToAnthropicStream {

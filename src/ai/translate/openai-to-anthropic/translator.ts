@@ -4,10 +4,10 @@
  */
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { translateAnthropicError, type TranslatedError } from '../errors.ts';
-import { isRecord, parseEventData } from '../json-values.ts';
 import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { formatOpenAiFrames } from '../sse-format.ts';
-import { SseParser, type SseEvent } from '../sse-parser.ts';
+import { feedEvents } from '../sse-feed.ts';
+import { SseParser } from '../sse-parser.ts';
 import type { AiTranslator, StreamOutcome, TranslatedRequest } from '../translator.ts';
 import { usageFromAnthropic, type TokenUsage } from '../usage.ts';
 import type { AnthropicRequestOut, OpenAiCompletionOut, OpenAiErrorBody, OpenAiRequestIn } from '../wire-types.ts';
@@ -62,26 +62,12 @@ export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn
   }
 
   pushStream(chunk: Uint8Array | string): string {
-    return this.#feed(this.#parser.push(chunk), false);
+    return formatOpenAiFrames(feedEvents(this.#parser.push(chunk), false, this.#streamState()));
   }
 
   endStream(): string {
-    // An event completed only by the end of the stream that is not JSON was cut short: truncation.
-    return this.#feed(this.#parser.end(), true) + formatOpenAiFrames(this.#streamState().end());
-  }
-
-  #feed(events: readonly SseEvent[], isEnd: boolean): string {
     const stream = this.#streamState();
-    let out = '';
-    for (const event of events) {
-      const value = parseEventData(event.data);
-      if (value === undefined) {
-        if (!isEnd) out += formatOpenAiFrames(stream.fail('upstream sent an event that is not JSON'));
-        continue;
-      }
-      if (isRecord(value)) out += formatOpenAiFrames(stream.push(value as unknown as AnthropicEventIn));
-    }
-    return out;
+    return formatOpenAiFrames([...feedEvents(this.#parser.end(), true, stream), ...stream.end()]);
   }
 
   get usage(): TokenUsage {

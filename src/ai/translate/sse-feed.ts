@@ -1,0 +1,25 @@
+/**
+ * Hands the JSON payloads of parsed upstream SSE events to a stream state machine. A payload that is
+ * not JSON fails the stream — except one completed only by the end of the stream: that event was cut
+ * short, and the machine's `end()` reports the truncation.
+ */
+import { isRecord, parseEventData } from './json-values.ts';
+import type { SseEvent } from './sse-parser.ts';
+
+export interface StreamMachine<In, Out> {
+  push(event: In): Out[];
+  fail(message: string): Out[];
+}
+
+export function feedEvents<In, Out>(events: readonly SseEvent[], isEnd: boolean, machine: StreamMachine<In, Out>): Out[] {
+  const out: Out[] = [];
+  for (const event of events) {
+    const value = parseEventData(event.data);
+    if (value === undefined) {
+      if (!isEnd) out.push(...machine.fail('upstream sent an event that is not JSON'));
+    } else if (isRecord(value) || value === '[DONE]') {
+      out.push(...machine.push(value as In));
+    }
+  }
+  return out;
+}
