@@ -6,7 +6,8 @@
  * - the OpenAI tool-call index is a key into this request's tool table, never an Anthropic block index;
  * - no argument fragment is dropped, including one in the same chunk as the tool's id and name; while a
  *   tool block is open, content for any other block (another tool index, or text) is queued and
- *   emitted as whole blocks after it, so interleaving upstreams still give well-formed blocks;
+ *   emitted as whole blocks after it, so interleaving upstreams still give well-formed blocks; a tool
+ *   whose name has not arrived yet is queued too;
  * - a chunk carrying content and `finish_reason` is handled content first, then finish; one carrying
  *   reasoning, text and tool calls is split in that order;
  * - `message_delta` is held after the finish until usage arrives (or `[DONE]`/EOF); usage is
@@ -149,7 +150,8 @@ export class OpenAiToAnthropicStream {
     if (state === undefined) {
       state = { id: call.id ?? `call_${key}`, name: this.#toolNames.toClient(call.function?.name ?? ''), args: '', isLive: false };
       this.#tools.set(key, state);
-      if (this.#open?.kind === 'tool') {
+      // Another tool is open, or the name has not arrived yet (a block cannot be renamed once started).
+      if (this.#open?.kind === 'tool' || state.name === '') {
         state.args = args;
         this.#queue.push({ kind: 'tool', key });
         return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFixtureJson, readFixtureText, splitStrategies } from '../../../../test/fixtures/translate/load-fixture.ts';
+import { checkAnthropicGrammar, type SseRecord } from '../../../../test/fixtures/translate/stream-grammar.ts';
 import { SseParser } from '../sse-parser.ts';
 import { AnthropicToOpenAiTranslator } from './translator.ts';
 
@@ -17,45 +18,10 @@ function newTranslator(): AnthropicToOpenAiTranslator {
   return translator;
 }
 
-interface SseRecord { event: string | undefined; data: Record<string, unknown> }
 
 function sseRecords(text: string): SseRecord[] {
   const parser = new SseParser();
   return [...parser.push(text), ...parser.end()].map((event) => ({ event: event.event, data: JSON.parse(event.data) as Record<string, unknown> }));
-}
-
-/**
- * The Anthropic stream grammar, checked independently of the golden files: message_start first; blocks
- * with contiguous indices from 0, one open at a time, started before their deltas (of the block's own
- * type) and stopped once; complete tool inputs that parse; message_delta then message_stop, or an error last.
- */
-function expectWellFormed(records: readonly SseRecord[]): void {
-  expect(records[0]?.event).toBe('message_start');
-  let nextIndex = 0;
-  let open: { index: number; type: string; json: string } | undefined;
-  const deltaType: Record<string, string> = { text: 'text_delta', thinking: 'thinking_delta', tool_use: 'input_json_delta' };
-  for (const [position, { event, data }] of records.entries()) {
-    expect(event).toBe(data.type);
-    if (event === 'content_block_start') {
-      expect(open).toBeUndefined();
-      expect(data.index).toBe(nextIndex++);
-      open = { index: data.index as number, type: (data.content_block as { type: string }).type, json: '' };
-    } else if (event === 'content_block_delta') {
-      expect(data.index).toBe(open?.index);
-      const delta = data.delta as { type: string; partial_json?: string };
-      expect(delta.type === deltaType[open?.type ?? ''] || delta.type === 'signature_delta').toBe(true);
-      if (open !== undefined) open.json += delta.partial_json ?? '';
-    } else if (event === 'content_block_stop') {
-      expect(data.index).toBe(open?.index);
-      if (open?.type === 'tool_use') expect(() => JSON.parse(open?.json ?? '') as unknown).not.toThrow();
-      open = undefined;
-    } else if (event === 'message_delta') {
-      expect(open).toBeUndefined();
-      expect(records[position + 1]?.event).toBe('message_stop');
-    } else if (event === 'error' || event === 'message_stop') {
-      expect(position).toBe(records.length - 1);
-    }
-  }
 }
 
 const CASES = [
@@ -82,7 +48,7 @@ describe('AnthropicToOpenAiTranslator streams (golden transcripts, any chunk spl
           expect(translator.streamOutcome).toBe(testCase.outcome);
         }
       }
-      expectWellFormed(sseRecords(expected));
+      expect(() => checkAnthropicGrammar(sseRecords(expected))).not.toThrow();
     });
   }
 
@@ -116,6 +82,15 @@ describe('AnthropicToOpenAiTranslator streams (golden transcripts, any chunk spl
     const usage = translator.pushStream(`data: ${JSON.stringify({ id: 'c', choices: [], usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 } })}\n\n`);
     expect(sseRecords(usage).map((r) => r.event)).toEqual(['message_delta', 'message_stop']);
     expect(translator.pushStream('data: [DONE]\n\n') + translator.endStream()).toBe('');
+  });
+
+  it('waits for a tool name that arrives after the tool id before opening the block', () => {
+    const translator = newTranslator();
+    const chunk = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const out = translator.pushStream(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { arguments: '' } }] })
+      + chunk({ tool_calls: [{ index: 0, function: { name: 'get_weather', arguments: '{"a":1}' } }] }) + chunk({}, 'tool_calls') + 'data: [DONE]\n\n');
+    const start = sseRecords(out).find((r) => r.event === 'content_block_start');
+    expect(start?.data.content_block).toEqual({ type: 'tool_use', id: 'call_1', name: 'get_weather', input: {} });
   });
 
   it('treats [DONE] without a finish reason as truncation', () => {

@@ -120,6 +120,7 @@ function thinkingHistory(message: Record<string, unknown>): ContentBlockParam[] 
 function assistantBlocks(message: Record<string, unknown>, report: ParamReport): ContentBlockParam[] {
   // Signed thinking first: Claude rejects a tool_use turn whose thinking moved or lost its signature.
   const blocks: ContentBlockParam[] = [...thinkingHistory(message), ...textBlocks(message.content)];
+  if (isRecord(message.function_call)) report.drop('messages[].function_call'); // legacy, no call id to pair a result with
   if (!Array.isArray(message.tool_calls)) return blocks;
   for (const call of message.tool_calls) {
     if (!isRecord(call) || !isRecord(call.function) || typeof call.id !== 'string') {

@@ -54,6 +54,11 @@ describe('translateOpenAiRequest', () => {
     expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }]);
   });
 
+  it('reports a legacy function_call in history, which has no id to pair a result with', () => {
+    const { dropped } = translateOpenAiRequest({ model: 'x', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } }, { role: 'function', name: 'f', content: 'r' }] }, opts);
+    expect(dropped).toEqual(['messages[].function_call', 'messages[].role=function']);
+  });
+
   it('leaves out tools and tool_choice when the client sent an empty tool list', () => {
     const { body } = translateOpenAiRequest({ model: 'x', messages: [{ role: 'user', content: 'a' }], tools: [], tool_choice: 'auto' }, opts);
     expect(body).not.toHaveProperty('tools');
