@@ -186,7 +186,7 @@ describe('Anthropic mock: faults surface as the SDK typed errors', () => {
     await expect(client.messages.create(base)).rejects.toBeInstanceOf(APIConnectionError);
     const events: RawMessageStreamEvent[] = [];
     const err = await collect(await client.messages.create({ ...base, stream: true }), events).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
+    expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
     expect(events.map((e) => e.type)).toEqual(['message_start', 'content_block_start']); // the third event was the ping
   });
 
@@ -201,9 +201,11 @@ describe('Anthropic mock: faults surface as the SDK typed errors', () => {
 
   it('slow first byte delays the head; a hang leaves the client to time out', async () => {
     mock.enqueue([slowFirstByte(150), hang()]);
+    const arrived = mock.waitForRequests(2);
     const started = performance.now();
     await client.messages.create(base);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     await expect(client.messages.create(base, { timeout: 150 })).rejects.toBeInstanceOf(APIConnectionTimeoutError);
+    expect((await arrived).map((r) => r.stepSource)).toEqual(['queue', 'queue']);
   });
 });

@@ -30,6 +30,8 @@ export interface AnthropicMockOptions {
   readonly models?: readonly string[];
   /** The initial default step (default: a short text reply). */
   readonly script?: Step;
+  /** Port on 127.0.0.1 (default 0: any free port; tests should keep 0). */
+  readonly port?: number;
 }
 
 const DEFAULT_MODELS = ['claude-sonnet-5-5', 'claude-opus-5-5', 'claude-haiku-4-5'];
@@ -102,6 +104,6 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
       return sendError(ex, dialect, { type: 'error', status: 404, message: `model: ${id}` });
     }
     return sendError(ex, dialect, { type: 'error', status: 404, message: 'Not Found' });
-  });
+  }, options.port);
   return toMockUpstream(server, book, server.origin);
 }

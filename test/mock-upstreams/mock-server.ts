@@ -69,7 +69,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startMockServer(handler: ExchangeHandler): Promise<MockServer> {
+/** Listens on 127.0.0.1:`port` (0 = any free port). */
+export async function startMockServer(handler: ExchangeHandler, port = 0): Promise<MockServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const closing = new AbortController();
@@ -113,12 +114,15 @@ export async function startMockServer(handler: ExchangeHandler): Promise<MockSer
     socket.on('error', () => {});
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
 
   return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
+    port: bound,
+    origin: `http://127.0.0.1:${bound}`,
     requests,
     waitForRequests(count, timeoutMs = 5_000) {
       if (requests.length >= count) return Promise.resolve(requests.slice());

@@ -119,6 +119,15 @@ describe('OpenAI mock: replies', () => {
     expect(chunks.at(-1)?.choices[0]).toMatchObject({ delta: { content: 'b' }, finish_reason: 'stop' });
   });
 
+  it('paces events apart when asked to', async () => {
+    mock.setScript({ ...text(['a', 'b', 'c']), paceMs: 25 });
+    const arrivals: number[] = [];
+    for await (const _chunk of await client.chat.completions.create({ model: 'm', messages, stream: true })) arrivals.push(performance.now());
+    // role, 3 contents, finish: 4 gaps of 25 ms at least
+    expect(arrivals).toHaveLength(5);
+    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(90);
+  });
+
   it('replays a provider transcript verbatim', async () => {
     mock.setScript({ replay: 'openai/chat-tool-calls-stream.sse' });
     const final = await client.chat.completions.stream({ model: 'm', messages }).finalChatCompletion();
@@ -186,7 +195,8 @@ describe('OpenAI mock: faults surface as the SDK typed errors', () => {
     mock.setScript({ ...text(['a', 'b', 'c', 'd']), fault: { type: 'reset', afterEvents: 2 } });
     const chunks: ChatCompletionChunk[] = [];
     const err = await collect(await client.chat.completions.create({ model: 'm', messages, stream: true }), chunks).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
+    // The SDK does not wrap a body read error: undici's "terminated" TypeError, caused by the RST.
+    expect((err as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
     expect(chunks).toHaveLength(2);
   });
 

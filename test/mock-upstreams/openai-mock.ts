@@ -30,6 +30,8 @@ export interface OpenAiMockOptions {
   readonly models?: readonly string[];
   /** The initial default step (default: a short text reply). */
   readonly script?: Step;
+  /** Port on 127.0.0.1 (default 0: any free port; tests should keep 0). */
+  readonly port?: number;
   /** `created` of every response, Unix seconds (default: now at start), for byte-stable transcripts. */
   readonly created?: number;
 }
@@ -118,6 +120,6 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
       return fail(ex, 404, `The model '${id}' does not exist`, 'model_not_found');
     }
     return fail(ex, 404, `Invalid URL (${req.method} ${req.path})`);
-  });
+  }, options.port);
   return toMockUpstream(server, book, `${server.origin}/v1`);
 }
