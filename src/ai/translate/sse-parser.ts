@@ -56,25 +56,25 @@ export class SseParser {
       this.#isAfterCr = false;
     }
     const length = text.length;
-    let pos = start;
-    while (pos < length) {
-      const code = text.charCodeAt(pos);
-      if (code !== 10 && code !== 13) {
-        pos++;
-        continue;
-      }
-      const line = this.#tail.length > 0 ? this.#tail + text.slice(start, pos) : text.slice(start, pos);
+    // Next LF and CR at or after `start`; each is searched again only once passed (native indexOf).
+    let nextLf = text.indexOf('\n', start);
+    let nextCr = text.indexOf('\r', start);
+    while (nextLf !== -1 || nextCr !== -1) {
+      const isCr = nextCr !== -1 && (nextLf === -1 || nextCr < nextLf);
+      const end = isCr ? nextCr : nextLf;
+      const line = this.#tail.length > 0 ? this.#tail + text.slice(start, end) : text.slice(start, end);
       this.#tail = '';
       this.#line(line, out);
-      if (code === 13) {
-        if (pos + 1 < length) {
-          if (text.charCodeAt(pos + 1) === 10) pos++;
+      start = end + 1;
+      if (isCr) {
+        if (start < length) {
+          if (text.charCodeAt(start) === 10) start++;
         } else {
           this.#isAfterCr = true;
         }
       }
-      pos++;
-      start = pos;
+      if (nextLf !== -1 && nextLf < start) nextLf = text.indexOf('\n', start);
+      if (nextCr !== -1 && nextCr < start) nextCr = text.indexOf('\r', start);
     }
     if (start < length) this.#tail += text.slice(start);
   }
