@@ -172,6 +172,7 @@ describe('Anthropic mock: faults surface as the SDK typed errors', () => {
     await expect(client.messages.create(base)).resolves.toBeDefined();
     const stranger = new Anthropic({ baseURL: mock.url, apiKey: 'ak-x', maxRetries: 0 });
     await expect(stranger.messages.create(base)).rejects.toBeInstanceOf(AuthenticationError);
+    expect(mock.requests.map((r) => [r.key, r.status])).toEqual([['ak-2', 401], ['ak-1', 403], ['ak-1', 200], ['ak-x', 401]]);
   });
 
   it('a quota-worded 400 → BadRequestError mentioning the credit balance', async () => {

@@ -12,7 +12,7 @@ import { DEFAULT_REPLY, ScriptBook } from './script.ts';
 import type { Step } from './script.ts';
 import type { DialectErrors } from './play-step.ts';
 import { playStep, sendError, sendJson } from './play-step.ts';
-import { modelOf, promptCharsOf } from './reply-parts.ts';
+import { isRecord, modelOf, promptCharsOf } from './reply-parts.ts';
 import {
   buildAnthropicError,
   buildCountTokens,
@@ -38,10 +38,6 @@ const DEFAULT_MODELS = ['claude-sonnet-5-5', 'claude-opus-5-5', 'claude-haiku-4-
 
 function keyOf(headers: Readonly<Record<string, string>>): string | undefined {
   return headers['x-api-key'] ?? /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The first missing required field of a Messages request, in the API's own wording. */

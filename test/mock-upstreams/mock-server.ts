@@ -25,6 +25,8 @@ export interface RecordedRequest {
   key: string | undefined;
   /** Which script entry answered (unset for unscripted endpoints and auth failures). */
   stepSource: StepSource | undefined;
+  /** The status of the response head, set as it is written (unset for a reset before it, or a hang). */
+  status: number | undefined;
   readonly receivedAtMs: number;
 }
 
@@ -91,6 +93,7 @@ export async function startMockServer(handler: ExchangeHandler, port = 0): Promi
         body: parseJson(rawBody),
         key: undefined,
         stepSource: undefined,
+        status: undefined,
         receivedAtMs: Date.now(),
       };
       requests.push(recorded);

@@ -189,6 +189,7 @@ describe('OpenAI mock: faults surface as the SDK typed errors', () => {
   it('reset before the response → APIConnectionError', async () => {
     mock.setScript(resetConnection());
     await expect(client.chat.completions.create({ model: 'm', messages })).rejects.toBeInstanceOf(APIConnectionError);
+    expect(mock.requests[0]?.status).toBeUndefined();
   });
 
   it('reset after N events: the N chunks arrive, then iteration fails (never a clean end)', async () => {

@@ -11,7 +11,7 @@ import { DEFAULT_REPLY, ScriptBook } from './script.ts';
 import type { Step } from './script.ts';
 import type { DialectErrors } from './play-step.ts';
 import { playStep, sendError, sendJson } from './play-step.ts';
-import { modelOf, promptCharsOf } from './reply-parts.ts';
+import { isRecord, modelOf, promptCharsOf } from './reply-parts.ts';
 import {
   buildChatCompletion,
   buildChatCompletionChunks,
@@ -42,10 +42,6 @@ const AZURE_ROUTE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddi
 function keyOf(headers: Readonly<Record<string, string>>): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1];
   return bearer ?? headers['api-key'] ?? undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<MockUpstream> {

@@ -28,9 +28,15 @@ export interface Rendering {
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
+/** Writes the response head and records its status on the request. */
+function writeHead(exchange: Exchange, status: number, headers: Record<string, string>): void {
+  exchange.req.status = status;
+  exchange.res.writeHead(status, headers);
+}
+
 export function sendJson(exchange: Exchange, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  exchange.res.writeHead(status, {
+  writeHead(exchange, status, {
     ...headers,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(payload)),
@@ -58,7 +64,7 @@ function cutAfter(fault: Fault | undefined): number | undefined {
 
 async function playEvents(exchange: Exchange, dialect: DialectErrors, step: Step, events: readonly string[]): Promise<void> {
   const { res, signal } = exchange;
-  res.writeHead(200, { ...dialect.baseHeaders(exchange), ...SSE_HEADERS, ...step.headers });
+  writeHead(exchange, 200, { ...dialect.baseHeaders(exchange), ...SSE_HEADERS, ...step.headers });
   res.flushHeaders();
   const cut = cutAfter(step.fault);
   for (let i = 0; i < events.length; i++) {
@@ -87,7 +93,7 @@ async function playJson(exchange: Exchange, dialect: DialectErrors, step: Step, 
   // A body cut short: the head promises the full length, half of it arrives.
   const payload = typeof json === 'string' ? json : JSON.stringify(json);
   const { res } = exchange;
-  res.writeHead(200, {
+  writeHead(exchange, 200, {
     ...dialect.baseHeaders(exchange),
     ...step.headers,
     'content-type': 'application/json',

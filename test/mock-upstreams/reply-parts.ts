@@ -36,20 +36,20 @@ export function resolveUsage(reply: Reply, promptChars: number): ResolvedUsage {
 
 /** Characters of the prompt-bearing fields of a request body (messages, system, tools, input). */
 export function promptCharsOf(body: unknown): number {
-  if (typeof body !== 'object' || body === null) return 0;
-  const record = body as Record<string, unknown>;
+  if (!isRecord(body)) return 0;
   let chars = 0;
   for (const field of ['messages', 'system', 'tools', 'input']) {
-    const value = record[field];
+    const value = body[field];
     if (value !== undefined) chars += typeof value === 'string' ? value.length : JSON.stringify(value).length;
   }
   return chars;
 }
 
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function modelOf(body: unknown, fallback: string): string {
-  if (typeof body === 'object' && body !== null) {
-    const model = (body as Record<string, unknown>)['model'];
-    if (typeof model === 'string' && model !== '') return model;
-  }
-  return fallback;
+  const model = isRecord(body) ? body['model'] : undefined;
+  return typeof model === 'string' && model !== '' ? model : fallback;
 }
