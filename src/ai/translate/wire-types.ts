@@ -8,9 +8,7 @@
  * - request fields Claude Code sends that the SDK does not type (ai-gateways.md appendix).
  */
 import type {
-  ContentBlockParam,
   MessageCreateParamsBase,
-  MessageParam,
   RedactedThinkingBlockParam,
   SignatureDelta,
   StopReason,
@@ -27,7 +25,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 
-export type { ContentBlockParam, MessageParam, StopReason };
+export type { StopReason };
 
 /** Thinking history as LiteLLM exposes it to OpenAI clients, replayed byte for byte to Claude. */
 export type ThinkingBlockOut = ThinkingBlockParam | RedactedThinkingBlockParam;

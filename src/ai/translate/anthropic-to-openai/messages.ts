@@ -20,7 +20,7 @@ import type { ToolNameMap } from '../tool-names.ts';
 /** Text blocks of system prompts and tool results are joined with a newline. */
 const JOIN = '\n';
 
-export function systemText(system: unknown): string {
+function systemText(system: unknown): string {
   return contentText(system);
 }
 

@@ -23,7 +23,7 @@ export function anthropicMessageId(upstreamId: unknown): string {
 }
 
 /** Tool-call arguments → tool_use input: the parsed object, or the raw text kept under `_raw_arguments`. */
-export function toolInput(args: string | null | undefined): Record<string, unknown> {
+function toolInput(args: string | null | undefined): Record<string, unknown> {
   return parseToolArguments(args) ?? { _raw_arguments: args };
 }
 

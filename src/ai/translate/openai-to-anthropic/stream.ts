@@ -5,7 +5,9 @@
  * `message_start` and overwritten — never added — by the cumulative `message_delta`; the usage chunk
  * (`choices: []`) comes after the finish chunk and only when the client asked for it; an upstream
  * `error` event becomes an OpenAI error frame with no `[DONE]`, and so does a stream that ends before
- * `message_stop` (truncation is never passed off as a clean end).
+ * `message_stop` (truncation is never passed off as a clean end). Thinking goes out as the de-facto
+ * `delta.reasoning_content`; at its `signature_delta` the whole signed block follows as LiteLLM's
+ * `delta.thinking_blocks`, which the request translator replays to Claude on the next turn.
  */
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { openAiErrorFromAnthropicError } from '../errors.ts';
