@@ -108,10 +108,20 @@ describe('Anthropic mock: replies', () => {
     expect(delta?.usage).toMatchObject({ input_tokens: 10, output_tokens: 4, cache_read_input_tokens: 6, cache_creation_input_tokens: 2 });
   });
 
-  it('replays a documented transcript verbatim', async () => {
-    mock.setScript({ replay: 'anthropic/messages-tool-use-stream.sse' });
-    const final = await client.messages.stream(base).finalMessage();
-    expect(final.content[1]).toMatchObject({ type: 'tool_use', input: { location: 'San Francisco, CA', unit: 'fahrenheit' } });
+  it('replays documented transcripts verbatim: tool use, thinking, a mid-stream error, a JSON body', async () => {
+    mock.enqueue([
+      { replay: 'anthropic/messages-tool-use-stream.sse' },
+      { replay: 'anthropic/messages-thinking-stream.sse' },
+      { replay: 'anthropic/messages-error-midstream.sse' },
+      { replay: 'anthropic/message-tool-use.json' },
+    ]);
+    const toolUse = await client.messages.stream(base).finalMessage();
+    expect(toolUse.content[1]).toMatchObject({ type: 'tool_use', input: { location: 'San Francisco, CA', unit: 'fahrenheit' } });
+    const thinking = await client.messages.stream(base).finalMessage();
+    expect(thinking.content[0]).toMatchObject({ type: 'thinking', signature: expect.stringMatching(/^EqQB/) });
+    const err = await collect(await client.messages.create({ ...base, stream: true })).catch((e: unknown) => e);
+    expect((err as APIError).type).toBe('overloaded_error');
+    expect((await client.messages.create(base)).stop_reason).toBe('tool_use');
   });
 
   it('accepts Claude Code\'s x-api-key, anthropic-version 2023-06-01 and ?beta=true, and records them', async () => {

@@ -129,10 +129,14 @@ describe('OpenAI mock: replies', () => {
     expect((arrivals.at(-1) ?? 0) - started).toBeGreaterThanOrEqual(95);
   });
 
-  it('replays a provider transcript verbatim', async () => {
-    mock.setScript({ replay: 'openai/chat-tool-calls-stream.sse' });
+  it('replays provider transcripts verbatim: tool calls, DeepSeek reasoning, a JSON body', async () => {
+    mock.enqueue([{ replay: 'openai/chat-tool-calls-stream.sse' }, { replay: 'openai/chat-reasoning-stream.sse' }, { replay: 'openai/chat-text.json' }]);
     const final = await client.chat.completions.stream({ model: 'm', messages }).finalChatCompletion();
     expect(final.choices[0]?.message.tool_calls).toHaveLength(2);
+    const chunks = await collect(await client.chat.completions.create({ model: 'm', messages, stream: true }));
+    expect(contentOf(chunks)).toBe('Hi there!');
+    expect(chunks.at(-1)?.usage?.completion_tokens_details?.reasoning_tokens).toBe(5);
+    expect((await client.chat.completions.create({ model: 'm', messages })).id).toBe('chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT');
   });
 });
 
