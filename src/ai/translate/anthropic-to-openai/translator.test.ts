@@ -52,8 +52,8 @@ describe('AnthropicToOpenAiTranslator streams (golden transcripts, any chunk spl
     });
   }
 
-  it('announces an input-token estimate of the request in message_start by default', () => {
-    const translator = new AnthropicToOpenAiTranslator({ clientModel: 'c', upstreamModel: 'u', maxOutputTokens: 100, strict: false });
+  it("announces the caller's input-token estimate in message_start", () => {
+    const translator = new AnthropicToOpenAiTranslator({ clientModel: 'c', upstreamModel: 'u', maxOutputTokens: 100, strict: false, inputTokensEstimate: 100 });
     translator.translateRequest({ model: 'c', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
     const [start] = sseRecords(translator.pushStream(`data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] })}\n\n`));
     expect(start?.data).toMatchObject({ type: 'message_start', message: { usage: { input_tokens: 100 } } });
