@@ -2,7 +2,8 @@
  * Anthropic `system` + `messages` → OpenAI `messages` (ai-gateways.md §2.2). A user turn's tool_result
  * blocks become one `tool` message each, placed before the rest of the turn (LiteLLM's order);
  * mid-conversation system messages (Claude Code's beta) stay where they are, as OpenAI allows; thinking
- * history is left out (an OpenAI-compatible upstream cannot verify Claude's signatures); `cache_control`
+ * history is left out (an OpenAI-compatible upstream cannot verify Claude's signatures) unless the
+ * upstream wants it back as `reasoning_content`; `cache_control`
  * is a caching hint with no OpenAI equivalent and is left out silently. Long tool names go through the
  * request's ToolNameMap.
  */
@@ -88,8 +89,20 @@ function userParts(blocks: readonly unknown[], report: ParamReport, out: ChatCom
   out.push({ role: 'user', content: isTextOnly ? parts.map((part) => (part.type === 'text' ? part.text : '')).join(JOIN) : parts });
 }
 
-function assistantMessage(blocks: readonly unknown[], report: ParamReport, toolNames: ToolNameMap): ChatCompletionAssistantMessageParam | undefined {
+export interface ConvertOptions {
+  readonly report: ParamReport;
+  readonly toolNames: ToolNameMap;
+  /** Send thinking history as `reasoning_content` (DeepSeek-style thinking with tool calls) instead of leaving it out. */
+  readonly isReplayingReasoning: boolean;
+}
+
+/** The assistant message with the de-facto reasoning field of DeepSeek-style upstreams. */
+type AssistantMessageOut = ChatCompletionAssistantMessageParam & { reasoning_content?: string };
+
+function assistantMessage(blocks: readonly unknown[], opts: ConvertOptions): AssistantMessageOut | undefined {
+  const { report, toolNames } = opts;
   const texts: string[] = [];
+  const reasoning: string[] = [];
   const toolCalls: ChatCompletionMessageFunctionToolCall[] = [];
   for (const block of blocks) {
     if (!isRecord(block)) continue;
@@ -105,19 +118,23 @@ function assistantMessage(blocks: readonly unknown[], report: ParamReport, toolN
         });
         break;
       case 'thinking':
+        if (opts.isReplayingReasoning && typeof block.thinking === 'string') reasoning.push(block.thinking);
+        break;
       case 'redacted_thinking':
-        break; // unverifiable by a non-Claude upstream
+        break; // opaque to anyone but Claude
       default:
         report.drop(`messages[].content[].${String(block.type)}`);
     }
   }
   if (texts.length === 0 && toolCalls.length === 0) return undefined;
-  const message: ChatCompletionAssistantMessageParam = { role: 'assistant', content: texts.length === 0 ? null : texts.join('') };
+  const message: AssistantMessageOut = { role: 'assistant', content: texts.length === 0 ? null : texts.join('') };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (reasoning.length > 0) message.reasoning_content = reasoning.join('');
   return message;
 }
 
-export function convertMessages(system: unknown, messages: readonly unknown[], report: ParamReport, toolNames: ToolNameMap): ChatCompletionMessageParam[] {
+export function convertMessages(system: unknown, messages: readonly unknown[], opts: ConvertOptions): ChatCompletionMessageParam[] {
+  const { report } = opts;
   const out: ChatCompletionMessageParam[] = [];
   const prompt = systemText(system);
   if (prompt !== '') out.push({ role: 'system', content: prompt });
@@ -137,7 +154,7 @@ export function convertMessages(system: unknown, messages: readonly unknown[], r
       case 'assistant': {
         const converted = typeof content === 'string'
           ? { role: 'assistant' as const, content }
-          : assistantMessage(Array.isArray(content) ? content : [], report, toolNames);
+          : assistantMessage(Array.isArray(content) ? content : [], opts);
         if (converted !== undefined) out.push(converted);
         break;
       }

@@ -28,6 +28,8 @@ export interface AnthropicToOpenAiRequestOptions {
   readonly useMaxCompletionTokens?: boolean;
   /** The upstream model accepts `reasoning_effort`; otherwise thinking settings are dropped (and reported). */
   readonly supportsReasoningEffort?: boolean;
+  /** The upstream wants earlier thinking back as `reasoning_content` (DeepSeek-style tool loops). */
+  readonly replaysReasoningContent?: boolean;
 }
 
 export interface TranslatedAnthropicRequest extends TranslatedRequest<OpenAiRequestOut> {
@@ -60,7 +62,9 @@ export function translateAnthropicRequest(body: AnthropicRequestIn, opts: Anthro
   }
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const toolNames = new ToolNameMap(requestToolNames(body.tools, body.tool_choice, messages));
-  const out: OpenAiRequestOut = { model: opts.upstreamModel, messages: convertMessages(body.system, messages, report, toolNames) };
+  const out: OpenAiRequestOut = { model: opts.upstreamModel, messages: convertMessages(body.system, messages, {
+    report, toolNames, isReplayingReasoning: opts.replaysReasoningContent === true,
+  }) };
 
   let maxTokens = typeof body.max_tokens === 'number' && body.max_tokens >= 1 ? Math.floor(body.max_tokens) : opts.maxOutputTokens;
   if (maxTokens > opts.maxOutputTokens) {
