@@ -1,7 +1,8 @@
 /**
  * Hands the JSON payloads of parsed upstream SSE events to a stream state machine. A payload that is
  * not JSON fails the stream — except one completed only by the end of the stream: that event was cut
- * short, and the machine's `end()` reports the truncation.
+ * short, and the machine's `end()` reports the truncation. JSON of the wrong shape fails the stream too
+ * (the machines trust the documented shapes and may throw on others).
  */
 import { isRecord, parseEventData } from './json-values.ts';
 import type { SseEvent } from './sse-parser.ts';
@@ -18,7 +19,13 @@ export function feedEvents<In, Out>(events: readonly SseEvent[], isEnd: boolean,
     if (value === undefined) {
       if (!isEnd) out.push(...machine.fail('upstream sent an event that is not JSON'));
     } else if (isRecord(value) || value === '[DONE]') {
-      out.push(...machine.push(value as In));
+      let frames: Out[];
+      try {
+        frames = machine.push(value as In);
+      } catch {
+        frames = machine.fail('upstream sent a malformed event'); // valid JSON of the wrong shape
+      }
+      out.push(...frames);
     }
   }
   return out;

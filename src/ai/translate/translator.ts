@@ -26,7 +26,7 @@ export interface AiTranslator<ClientRequest, UpstreamRequest, ClientResponse, Cl
   readonly isStream: boolean;
   /** Headers for the client's 2xx response head: content type of the client's dialect, upstream request id. */
   responseHeaders(upstream: UpstreamHeaders): Record<string, string>;
-  /** Upstream JSON body (parsed) of a 2xx answer → client JSON body. */
+  /** Upstream JSON body (parsed) of a 2xx answer → client JSON body; GatewayError `upstream_error` if malformed. */
   translateResponse(body: unknown): ClientResponse;
   /** Upstream error answer (status, raw or parsed body, lower-case headers) → client error. */
   translateError(status: number, body: unknown, headers?: UpstreamHeaders): TranslatedError<ClientError>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFixtureJson, readFixtureText, splitStrategies } from '../../../../test/fixtures/translate/load-fixture.ts';
+import { GatewayError } from '../../../core/errors.ts';
+import { readFixtureJson, readFixtureText, splitStrategies, thrownBy } from '../../../../test/fixtures/translate/load-fixture.ts';
 import { checkAnthropicGrammar, type SseRecord } from '../../../../test/fixtures/translate/stream-grammar.ts';
 import { SseParser } from '../sse-parser.ts';
 import { AnthropicToOpenAiTranslator } from './translator.ts';
@@ -117,6 +118,14 @@ describe('AnthropicToOpenAiTranslator non-streaming responses (golden fixtures)'
       expect(newTranslator().translateResponse(testCase.upstream)).toEqual(testCase.expected);
     });
   }
+});
+
+describe('AnthropicToOpenAiTranslator malformed answers', () => {
+  it('turns a 2xx body of the wrong shape into upstream_error', () => {
+    const err = thrownBy(() => newTranslator().translateResponse({ choices: [{ index: 0, message: { role: 'assistant', tool_calls: [{ type: 'function' }] } }] }));
+    expect(err).toBeInstanceOf(GatewayError);
+    expect((err as GatewayError).code).toBe('upstream_error');
+  });
 });
 
 describe('AnthropicToOpenAiTranslator errors (golden fixtures)', () => {

@@ -3,6 +3,7 @@
  * OpenAI-compatible upstream: request, response, error and stream (SSE bytes in, SSE text out) behind
  * the AiTranslator contract. The tool-name map built from the request restores long names everywhere.
  */
+import { GatewayError } from '../../../core/errors.ts';
 import { translateOpenAiError, type TranslatedError } from '../errors.ts';
 import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { formatAnthropicEvents } from '../sse-format.ts';
@@ -57,7 +58,11 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
   translateResponse(body: unknown): AnthropicMessageOut {
     const completion = body as OpenAiUpstreamCompletion;
     this.#usage = usageFromOpenAi(completion.usage);
-    return translateOpenAiResponse(completion, { clientModel: this.#opts.clientModel, toolNames: this.#toolNames });
+    try {
+      return translateOpenAiResponse(completion, { clientModel: this.#opts.clientModel, toolNames: this.#toolNames });
+    } catch (err) {
+      throw new GatewayError('upstream_error', 'the upstream answered with a malformed body', { cause: err });
+    }
   }
 
   translateError(status: number, body: unknown, headers?: UpstreamHeaders): TranslatedError<AnthropicErrorBody> {

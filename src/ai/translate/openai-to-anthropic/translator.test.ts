@@ -73,6 +73,13 @@ describe('OpenAiToAnthropicTranslator streams (golden transcripts, any chunk spl
     expect(translator.streamOutcome).toBe('error');
   });
 
+  it('ends with an error frame when an upstream event is JSON of the wrong shape', () => {
+    const translator = newTranslator(true);
+    const out = translator.pushStream('event: message_start\ndata: {"type":"message_start"}\n\n') + translator.endStream();
+    expect(sseData(out)).toEqual([{ error: { message: 'upstream sent a malformed event', type: 'server_error', param: null, code: 'upstream_error' } }]);
+    expect(translator.streamOutcome).toBe('error');
+  });
+
   it('keeps usage of concurrent streams apart (state is per request)', () => {
     const a = newTranslator(true);
     const b = newTranslator(true);

@@ -3,6 +3,7 @@
  * error and stream (SSE bytes in, SSE text out) behind the AiTranslator contract.
  */
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import { GatewayError } from '../../../core/errors.ts';
 import { translateAnthropicError, type TranslatedError } from '../errors.ts';
 import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { formatOpenAiFrames } from '../sse-format.ts';
@@ -54,7 +55,11 @@ export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn
   translateResponse(body: unknown): OpenAiCompletionOut {
     const message = body as Message;
     this.#usage = usageFromAnthropic(message.usage);
-    return translateAnthropicResponse(message, this.#opts);
+    try {
+      return translateAnthropicResponse(message, this.#opts);
+    } catch (err) {
+      throw new GatewayError('upstream_error', 'the upstream answered with a malformed body', { cause: err });
+    }
   }
 
   translateError(status: number, body: unknown, headers?: UpstreamHeaders): TranslatedError<OpenAiErrorBody> {
