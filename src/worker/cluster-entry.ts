@@ -18,13 +18,7 @@ runClusterWorker(async ({ loaded, handles, generation, slot }) => {
   return {
     addresses: gateway.addresses,
     requestsInFlight: () => drain.requestsInFlight,
-    drain: async (options) => {
-      // The connection drain (connection: close, idle close, deadline) must already run while the
-      // listeners stop accepting: their close completes only once every connection has ended.
-      const connectionsDrained = drain.drain(options);
-      await gateway.drain(options);
-      await connectionsDrained;
-    },
+    drain: (options) => gateway.drain(options),
     stop: () => gateway.close(),
   };
 });

@@ -96,9 +96,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     close,
     async drain(drainOptions) {
       if (drain === undefined) return close();
-      await Promise.all(listeners.map((l) => l.stopAccepting()));
+      // stopAccepting() settles only once every connection has ended, and the connection drain
+      // (connection: close, idle close, deadline) is what ends them: start both, then wait.
+      const stopped = Promise.all(listeners.map((l) => l.stopAccepting()));
       await drain.drain(drainOptions);
       await close();
+      await stopped;
     },
   };
 }
