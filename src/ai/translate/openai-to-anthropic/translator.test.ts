@@ -19,6 +19,7 @@ function sseData(text: string): unknown[] {
 const CASES = [
   { name: 'text with cache usage and a ping', file: 'text', includeUsage: true, outcome: 'complete', usage: { promptTokens: 2125, completionTokens: 15, cacheReadTokens: 2000, cacheCreationTokens: 100, reasoningTokens: 0 } },
   { name: 'thinking, text and two tool calls', file: 'tools', includeUsage: false, outcome: 'complete', usage: { promptTokens: 472, completionTokens: 89, cacheReadTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } },
+  { name: 'redacted thinking, a server tool and citations (no tool call leaks to the client)', file: 'server-tools', includeUsage: true, outcome: 'complete', usage: { promptTokens: 50, completionTokens: 30, cacheReadTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } },
   { name: 'an upstream error event mid-stream', file: 'error', includeUsage: true, outcome: 'error', usage: { promptTokens: 10, completionTokens: 1, cacheReadTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } },
   { name: 'an upstream that stops mid-event', file: 'truncated', includeUsage: true, outcome: 'truncated', usage: { promptTokens: 10, completionTokens: 1, cacheReadTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } },
 ] as const;
