@@ -1,21 +1,38 @@
 /**
- * The AI location handler (OpenAI-compatible). Built once per config: the model catalogue and the
- * serialized `/models` answers live in the closure; a request only strips the location prefix, matches
- * the path suffix and dispatches. Paths are matched on their ending so any base URL works
- * (`/v1/chat/completions`, `/v1beta/openai/chat/completions`, `/models`):
- *   GET  …/models            model list          GET …/models/{id}   one model (name or alias)
- *   POST …/chat/completions  chat completion (JSON or SSE)
- * Every answer carries `x-request-id`; every error is a GatewayError rendered in the OpenAI dialect.
+ * The AI location handler. Built once per config: providers (pools, key rings), the model catalogue, the
+ * serialized `/models` answers and each AI location's settings live in the closure; a request strips the
+ * location prefix, matches the path's ending and dispatches. Paths are matched on their ending, so any
+ * base URL works (`/v1/chat/completions`, `/v1beta/openai/chat/completions`):
+ *   POST …/chat/completions            OpenAI chat (JSON or SSE)
+ *   POST …/messages[?beta=true]        Anthropic messages (JSON or SSE)
+ *   POST …/messages/count_tokens       Anthropic token count (upstream, else a local estimate)
+ *   POST …/embeddings                  OpenAI embeddings
+ *   GET  …/models, …/models/{id}       the catalogue (both SDKs read the same body)
+ *   HEAD any path                      200, for connectivity probes (Claude Code sends `HEAD /`)
+ * Every answer carries `x-request-id`; every error is rendered in the client's dialect.
  */
 import type { Config } from '../config/schema.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import { renderError } from '../core/render-error.ts';
+import { chatCompletionsSpec } from './endpoints/chat-completions.ts';
+import { countTokensSpec } from './endpoints/count-tokens.ts';
+import { embeddingsSpec } from './endpoints/embeddings.ts';
+import type { EndpointContext } from './endpoints/endpoint-context.ts';
+import { messagesSpec } from './endpoints/messages.ts';
+import { endBody } from './exchange/client-writer.ts';
+import type { AiLocationSettings, ExchangeSpec } from './exchange/exchange-types.ts';
+import { streamErrorEvent } from './exchange/passthrough-relay.ts';
+import type { ClientAiDialect } from './exchange/response-relay.ts';
+import { runExchange } from './exchange/run-exchange.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { ModelsEndpoint } from './models-endpoint.ts';
+import { closeProviders, compileProviders } from './providers/compile-providers.ts';
+import { readJsonBody } from './read-json-body.ts';
+import { LocalKeyStateStore, type KeyStateStore } from './routing/key-state-store.ts';
 import { sendJson, writeHead } from './send-json.ts';
-import { serveChatCompletion } from './serve-chat-completion.ts';
-import { SseWriter } from './sse-writer.ts';
+import { DISCARD_USAGE, type AiEndpoint, type UsageSink } from './usage/usage-record.ts';
+import { UsageTracker } from './usage/usage-tracker.ts';
 
 export interface AiRequestContext {
   readonly requestId: string;
@@ -26,30 +43,107 @@ export interface AiRequestContext {
 }
 
 /** Answers one request of an AI location; resolves once the response is complete or the client left. Never rejects. */
-export type AiHandler = (req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext) => Promise<void>;
+export interface AiHandler {
+  (req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext): Promise<void>;
+  /** Closes the provider connections once in-flight calls finish (when the config generation retires). */
+  close(): Promise<void>;
+}
 
-const CHAT_COMPLETIONS_SUFFIX = '/chat/completions';
-const MODELS_SUFFIX = '/models';
-const MODELS_SEGMENT = '/models/';
+export interface AiHandlerOptions {
+  /** Key cooldowns; default: one store per process, shared by every config generation. */
+  readonly keyStates?: KeyStateStore;
+  /** Receives one UsageRecord per chat, messages, count_tokens and embeddings request. */
+  readonly usageSink?: UsageSink;
+  /** For tests: random source of the weighted provider order. */
+  readonly random?: () => number;
+}
+
+/** The per-process key cooldown store (a cluster-wide one replaces it once the master shares state). */
+export const processKeyStates: KeyStateStore = new LocalKeyStateStore();
+
+const DEFAULT_SETTINGS: AiLocationSettings = { isStrict: false, exposesSelection: false, allowProviders: null, maxAttempts: 3, maxRetryWaitMs: 2000 };
+
+type SpecBuilder = (body: unknown, ctx: EndpointContext) => ExchangeSpec;
+
+interface ExchangeRoute {
+  readonly endpoint: AiEndpoint;
+  readonly dialect: ClientAiDialect;
+  readonly build: SpecBuilder;
+}
+
+const CHAT: ExchangeRoute = { endpoint: 'chat_completions', dialect: 'openai', build: chatCompletionsSpec };
+const MESSAGES: ExchangeRoute = { endpoint: 'messages', dialect: 'anthropic', build: messagesSpec };
+const COUNT_TOKENS: ExchangeRoute = { endpoint: 'count_tokens', dialect: 'anthropic', build: countTokensSpec };
+const EMBEDDINGS: ExchangeRoute = { endpoint: 'embeddings', dialect: 'openai', build: embeddingsSpec };
+
+/** The exchange endpoint a path ends with, or undefined. */
+function exchangeRouteOf(path: string): ExchangeRoute | undefined {
+  if (path.endsWith('/chat/completions')) return CHAT;
+  if (path.endsWith('/messages/count_tokens')) return COUNT_TOKENS;
+  if (path.endsWith('/messages')) return MESSAGES;
+  if (path.endsWith('/embeddings')) return EMBEDDINGS;
+  return undefined;
+}
 
 /** Builds the handler for one config snapshot (call at compile time, not per request). */
-export function createAiHandler(config: Config): AiHandler {
-  const catalog = new ModelCatalog(config);
+export function createAiHandler(config: Config, options: AiHandlerOptions = {}): AiHandler {
+  const providers = compileProviders(config.providers);
+  const catalog = new ModelCatalog(config, providers);
   const modelsEndpoint = new ModelsEndpoint(catalog);
+  const settingsByLocation = compileSettings(config);
+  const keyStates = options.keyStates ?? processKeyStates;
+  const usageSink = options.usageSink ?? DISCARD_USAGE;
+  const random = options.random ?? Math.random;
+  const now = Date.now;
 
-  return async function handleAiRequest(req, res, ctx) {
+  async function serveExchange(route: ExchangeRoute, req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext, url: string): Promise<void> {
+    const tracker = new UsageTracker({ requestId: ctx.requestId, locationName: ctx.locationName, endpoint: route.endpoint, clientDialect: route.dialect }, now());
+    const aborted = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) aborted.abort();
+    };
+    res.once('close', onClose);
+    try {
+      if (req.method !== 'POST') throw new GatewayError('method_not_allowed', undefined, { headers: { allow: 'POST' } });
+      const body = await readJsonBody(req, ctx.maxBodyBytes);
+      const settings = settingsByLocation.get(ctx.locationName) ?? DEFAULT_SETTINGS;
+      const beta = req.headers['anthropic-beta'];
+      const queryAt = url.indexOf('?');
+      const spec = route.build(body, {
+        catalog,
+        settings,
+        anthropicBeta: Array.isArray(beta) ? beta.join(',') : beta,
+        query: queryAt === -1 ? '' : url.slice(queryAt),
+      });
+      tracker.clientModel = spec.clientModel;
+      await runExchange(spec, { res, requestId: ctx.requestId, settings, keyStates, tracker, signal: aborted.signal, now, random });
+    } catch (err) {
+      const status = sendError(res, err, route.dialect, ctx.requestId);
+      if (tracker.status === 0) tracker.status = status;
+      if (tracker.outcome === 'ok') tracker.outcome = status >= 500 ? 'upstream_error' : 'client_error';
+    } finally {
+      res.off('close', onClose);
+      if (aborted.signal.aborted && tracker.outcome === 'ok') tracker.outcome = 'client_aborted';
+      tracker.finish(usageSink, now());
+    }
+  }
+
+  const handle = async function handleAiRequest(req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext): Promise<void> {
+    const url = req.url ?? '/';
+    const path = relativePath(url, ctx.pathPrefix);
+    const route = exchangeRouteOf(path);
+    if (route !== undefined) return serveExchange(route, req, res, ctx, url);
     const headers = { 'x-request-id': ctx.requestId };
     try {
-      const path = relativePath(req.url ?? '/', ctx.pathPrefix);
-      if (path.endsWith(CHAT_COMPLETIONS_SUFFIX)) {
-        requireMethod(req.method, 'POST');
-        await serveChatCompletion(req, res, catalog, ctx.maxBodyBytes, headers);
-      } else if (path.endsWith(MODELS_SUFFIX)) {
-        requireMethod(req.method, 'GET');
+      if (req.method === 'HEAD') {
+        writeHead(res, 200, headers, false);
+        res.end();
+      } else if (path.endsWith('/models')) {
+        requireGet(req.method);
         sendJson(res, 200, headers, modelsEndpoint.listBody);
-      } else if (path.includes(MODELS_SEGMENT)) {
-        requireMethod(req.method, 'GET');
-        const id = decodeModelId(path.slice(path.indexOf(MODELS_SEGMENT) + MODELS_SEGMENT.length));
+      } else if (path.includes('/models/')) {
+        requireGet(req.method);
+        const id = decodeModelId(path.slice(path.indexOf('/models/') + '/models/'.length));
         const body = modelsEndpoint.modelBody(id);
         if (body === undefined) throw new GatewayError('model_not_found', `The model '${id}' does not exist`);
         sendJson(res, 200, headers, body);
@@ -57,9 +151,31 @@ export function createAiHandler(config: Config): AiHandler {
         throw new GatewayError('route_not_found', 'no AI endpoint at this path');
       }
     } catch (err) {
-      sendError(res, err, ctx.requestId);
+      sendError(res, err, dialectOfHeaders(req), ctx.requestId);
     }
   };
+  return Object.assign(handle, { close: () => closeProviders(providers) });
+}
+
+function compileSettings(config: Config): ReadonlyMap<string, AiLocationSettings> {
+  const out = new Map<string, AiLocationSettings>();
+  for (const [name, location] of Object.entries(config.locations)) {
+    const ai = location.ai;
+    if (ai === undefined) continue;
+    out.set(name, {
+      isStrict: ai.strict,
+      exposesSelection: ai.expose_selection,
+      allowProviders: ai.allow_providers === undefined ? null : new Set(ai.allow_providers),
+      maxAttempts: ai.max_attempts,
+      maxRetryWaitMs: ai.max_retry_wait,
+    });
+  }
+  return out;
+}
+
+/** Anthropic clients announce themselves with `anthropic-version` (the SDK, Claude Code) or `x-api-key`. */
+function dialectOfHeaders(req: GatewayRequest): ClientAiDialect {
+  return req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined ? 'anthropic' : 'openai';
 }
 
 /** The path without query string and without the location prefix (segment boundary), one trailing "/" dropped. */
@@ -74,8 +190,8 @@ function relativePath(url: string, pathPrefix: string): string {
   return path.length === 0 ? '/' : path;
 }
 
-function requireMethod(method: string | undefined, allowed: 'GET' | 'POST'): void {
-  if (method !== allowed) throw new GatewayError('method_not_allowed', undefined, { headers: { allow: allowed } });
+function requireGet(method: string | undefined): void {
+  if (method !== 'GET') throw new GatewayError('method_not_allowed', undefined, { headers: { allow: 'GET, HEAD' } });
 }
 
 function decodeModelId(raw: string): string {
@@ -86,15 +202,16 @@ function decodeModelId(raw: string): string {
   }
 }
 
-/** Before the head: a JSON error response. After it (a stream): an SSE error event, then the end. */
-function sendError(res: GatewayResponse, err: unknown, requestId: string): void {
+/** Before the head: a JSON error. After it (a stream): an error event in the dialect, then the end. Returns the status. */
+function sendError(res: GatewayResponse, err: unknown, dialect: ClientAiDialect, requestId: string): number {
   const error = isGatewayError(err) ? err : new GatewayError('internal_error', undefined, { cause: err });
-  const rendered = renderError(error, 'openai', requestId);
-  if (res.destroyed || res.writableEnded) return;
+  const rendered = renderError(error, dialect, requestId);
+  if (res.destroyed || res.writableEnded) return rendered.status;
   if (res.headersSent) {
-    new SseWriter(res).endWithError(rendered.body);
-    return;
+    endBody(res, streamErrorEvent(dialect, error.message));
+    return rendered.status;
   }
   writeHead(res, rendered.status, { ...rendered.headers, 'x-request-id': requestId }, false);
   res.end(rendered.body);
+  return rendered.status;
 }

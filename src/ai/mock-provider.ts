@@ -8,7 +8,7 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import type { ProviderConfig } from '../config/schema.ts';
 import { contentText, type ChatRequest } from './chat-request.ts';
 
-export type MockProviderConfig = Extract<ProviderConfig, { type: 'mock' }>;
+export type MockProviderConfig = Pick<Extract<ProviderConfig, { type: 'mock' }>, 'chunk_delay' | 'reply'>;
 
 /** Words per streamed content chunk. */
 const WORDS_PER_CHUNK = 3;

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import { compileProviders } from './providers/compile-providers.ts';
 
 function catalogOf(input: Record<string, unknown>): ModelCatalog {
-  return new ModelCatalog(configSchema.parse({ servers: { main: { listen: '8080', locations: ['ai'] } }, ...input }));
+  const config = configSchema.parse({ servers: { main: { listen: '8080', locations: ['ai'] } }, ...input });
+  return new ModelCatalog(config, compileProviders(config.providers));
 }
 
 describe('ModelCatalog', () => {
@@ -22,7 +24,7 @@ describe('ModelCatalog', () => {
       ['fast', 'fast-model'],
       ['slow', 'slow-model'],
     ]);
-    expect(model?.targets[0]?.provider).toEqual({ type: 'mock', chunk_delay: 0 });
+    expect(model?.targets[0]?.provider.name).toBe('fast');
   });
 
   it('resolves an alias to its model', () => {
@@ -50,6 +52,16 @@ describe('ModelCatalog', () => {
 
   it('lists canonical models in config order', () => {
     expect(catalog.models.map((m) => m.name)).toEqual(['gpt-mock', 'other']);
+  });
+
+  it('takes the output-token limit from the target, else from the model', () => {
+    const limits = catalogOf({
+      providers: { a: { type: 'mock' }, b: { type: 'mock' } },
+      models: { m: { max_output_tokens: 8000, default_provider: 'b', providers: { a: { model: 'x', max_output_tokens: 4000 }, b: 'y' } } },
+    });
+    const model = limits.resolve('m');
+    expect(model?.targets.map((t) => [t.upstreamModel, t.maxOutputTokens])).toEqual([['x', 4000], ['y', 8000]]);
+    expect(model?.defaultProvider).toBe('b');
   });
 
   it('leaves out targets whose provider is not configured', () => {

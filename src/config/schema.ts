@@ -102,6 +102,33 @@ export const forwardedSchema = z
   })
   .describe('X-Forwarded-* headers sent upstream.');
 
+export const aiLocationSchema = z
+  .strictObject({
+    strict: z
+      .boolean()
+      .default(false)
+      .describe('Reject (400) request parameters a translation would drop or clamp, instead of listing them in `x-louai-dropped-params`.'),
+    expose_selection: z
+      .boolean()
+      .default(false)
+      .describe('Name the provider and key id (never the key) in `x-louai-provider` and `x-louai-key-id` response headers.'),
+    allow_providers: z
+      .array(z.string())
+      .optional()
+      .describe('Providers this location may use (default: all). A model with none of them answers 404.'),
+    max_attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(3)
+      .describe('Upstream attempts per request (first try plus retries/failovers), all before the first byte reaches the client.'),
+    max_retry_wait: duration('2s').describe(
+      'Longest `Retry-After` honoured by waiting when no untried provider or key is left; a longer one is answered to the client.',
+    ),
+  })
+  .describe('AI location settings.');
+
 export const locationSchema = z
   .strictObject({
     host: stringList
@@ -113,10 +140,9 @@ export const locationSchema = z
       .describe('Path to match: prefix on segment boundaries ("/v1" matches /v1 and /v1/x, not /v1x), exact ("=/health") or regex ("~^/v\\d+/").'),
     priority: z.number().int().optional().describe('Explicit priority; higher wins over the computed order.'),
     upstream: z.string().optional().describe('Name of the upstream requests are proxied to.'),
-    ai: z
-      .strictObject({})
+    ai: aiLocationSchema
       .optional()
-      .describe('Mark this location as an AI location: OpenAI-compatible endpoints are answered from `providers` and `models`.'),
+      .describe('Mark this location as an AI location: OpenAI and Anthropic endpoints are answered from `providers` and `models`.'),
     rewrite: z
       .string()
       .optional()
@@ -198,25 +224,143 @@ export const pluginSchema = z
   ])
   .describe('A named plugin instance; `type` picks the implementation.');
 
+const providerKey = z
+  .string()
+  .min(1)
+  .describe('An API key; write `${ENV_NAME}` to read it from the environment.');
+
+const providerTimeouts = z
+  .strictObject({
+    connect: duration('5s').describe('TCP connect (plus TLS handshake) to the provider.'),
+    response_header: duration('60s').describe('From sending the request to the response head (a slow first byte fails over).'),
+    idle: duration('120s').describe('Longest gap between two body chunks (streams included; streams have no total deadline).'),
+  })
+  .prefault({})
+  .describe('Provider timeouts; one that fires before the first byte reaches the client fails over.');
+
+/** Fields every network provider has. */
+const providerCommon = {
+  keys: z.array(providerKey).min(1).describe('API keys, used round robin; a key that fails with 401/402/403/429 (or a quota-worded 400) cools down.'),
+  weight: z.number().int().min(1).max(1000).default(1).describe('Relative share among the non-default providers of a model (weighted random).'),
+  timeouts: providerTimeouts,
+  headers: headerMap.optional().describe('Extra request headers sent to the provider (e.g. OpenRouter `http-referer`).'),
+  cooldown: duration('600s').describe('How long a failing key is skipped (a `Retry-After` shorter than this wins for 429s).'),
+  connections: z.number().int().min(1).optional().describe('Most connections to the provider (default: unlimited).'),
+};
+
 export const providerSchema = z
   .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('openai'),
+      base_url: z
+        .url()
+        .describe('Base URL as the OpenAI SDK takes it, e.g. "https://api.openai.com/v1", "https://openrouter.ai/api/v1", "http://127.0.0.1:11434/v1".'),
+      ...providerCommon,
+    }),
+    z.strictObject({
+      type: z.literal('anthropic'),
+      base_url: z.url().default('https://api.anthropic.com').describe('Base URL as the Anthropic SDK takes it (without /v1).'),
+      version: z.string().default('2023-06-01').describe('`anthropic-version` header sent upstream.'),
+      ...providerCommon,
+    }),
+    z.strictObject({
+      type: z.literal('azure-openai'),
+      base_url: z.url().describe('Resource endpoint, e.g. "https://NAME.openai.azure.com"; the model ids in `models` are deployment names.'),
+      api_version: z.string().describe('The `api-version` query parameter, e.g. "2024-10-21".'),
+      ...providerCommon,
+    }),
     z.strictObject({
       type: z.literal('mock'),
       chunk_delay: duration('20ms').describe('Delay between streamed chunks.'),
       reply: z.string().optional().describe('Fixed reply text (default: echoes the last user message).'),
+      weight: z.number().int().min(1).max(1000).default(1).describe('Relative share among the non-default providers of a model.'),
     }),
   ])
-  .describe('An AI provider. `mock` is built in and needs no network or key.');
+  .describe('An AI provider: `openai` (any OpenAI-compatible API), `anthropic`, `azure-openai`, or the built-in `mock` (no network, no key).');
+
+const modelTarget = z.union([
+  z.string().describe('The model id the provider knows (a deployment name for azure-openai).'),
+  z.strictObject({
+    model: z.string().describe('The model id the provider knows.'),
+    max_output_tokens: z.number().int().min(1).optional().describe("This provider's output-token limit for the model (default: the model's)."),
+  }),
+]);
 
 export const modelSchema = z
   .strictObject({
     aliases: z.array(z.string()).optional().describe('Other names clients may use for this model.'),
     providers: z
-      .record(z.string(), z.string())
+      .record(z.string(), modelTarget)
       .refine((v) => Object.keys(v).length > 0, { message: 'a model needs at least one provider' })
-      .describe('Provider name → the model id that provider knows it as.'),
+      .describe('Provider name → the model id that provider knows it as (or `{model, max_output_tokens}`).'),
+    default_provider: z
+      .string()
+      .optional()
+      .describe('Tried first while it has a usable key; the others follow in weighted random order (default: all weighted random).'),
+    max_output_tokens: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Output-token limit: the `max_tokens` sent to Anthropic upstreams when the client sets none, and the ceiling of client values. Unset: the client value is kept, and 8192 is sent when the client sets none.',
+      ),
   })
   .describe('A model clients can ask for, and the providers that serve it.');
+
+export const observabilitySchema = z
+  .strictObject({
+    health: z
+      .boolean()
+      .default(true)
+      .describe('Answer `GET /health` (JSON status) and `GET /healthz` on every server before routing, without auth.'),
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve the metrics endpoints and record metrics.'),
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, 'an absolute path such as "/metrics"')
+          .default('/metrics')
+          .describe('Prometheus text at this path; the usage summary at `<path>/summary` (JSON) and `<path>/ui` (HTML).'),
+        token: z
+          .string()
+          .optional()
+          .describe('Bearer token required by the metrics endpoints (`authorization: Bearer <token>`); absent = open.'),
+        servers: z
+          .array(z.string())
+          .optional()
+          .describe('Servers that answer the metrics endpoints (default: every server).'),
+      })
+      .prefault({})
+      .describe('Prometheus metrics (aggregated over all workers) and the usage summary.'),
+    access_log: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Write one line per request.'),
+        format: z
+          .string()
+          .default('combined')
+          .describe('Preset (`combined`, `json`, `main`) or a template of `$variables` (see docs/observability.md).'),
+        file: z.string().default('stdout').describe('"stdout", or a file path (relative to the config directory) appended to without blocking.'),
+        rotate: z
+          .strictObject({
+            size: size().optional().describe('Start a new file above this size (soft limit).'),
+            frequency: z.enum(['hourly', 'daily']).optional().describe('Start a new file every hour or day.'),
+            count: z.number().int().min(1).default(10).describe('Rotated files kept besides the active one.'),
+          })
+          .optional()
+          .describe('Rotate the file (each worker writes its own file family `<file>.<slot>.N.log`).'),
+      })
+      .prefault({ enabled: false })
+      .describe('The access log (off unless this section is present).'),
+    upstream_log: z
+      .strictObject({
+        file: z.string().describe('File path (relative to the config directory) for request/response bodies.'),
+        max_body: sizeWithDefault('64kb').describe('Longest body excerpt recorded per direction.'),
+      })
+      .optional()
+      .describe('Debug log of upstream request and response bodies with credentials redacted.'),
+  })
+  .describe('Metrics, health endpoints and logs.');
 
 const named = <T extends z.ZodType>(item: T) =>
   z.record(z.string().regex(NAME_RE, 'names use letters, digits, "_", "-" and "." and start with a letter or digit'), item);
@@ -232,6 +376,7 @@ export const configSchema = z
     plugins: named(pluginSchema).default({}).describe('Plugin instances, by name.'),
     providers: named(providerSchema).default({}).describe('AI providers, by name.'),
     models: named(modelSchema).default({}).describe('AI models, by name.'),
+    observability: observabilitySchema.prefault({}).describe('Metrics, health endpoints and logs.'),
   })
   .describe('louailink configuration: one YAML document, or a directory of YAML files merged into one.');
 
@@ -245,9 +390,11 @@ export type CertificateConfig = z.output<typeof certificateSchema>;
 export type PluginConfig = z.output<typeof pluginSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;
+export type AiLocationConfig = z.output<typeof aiLocationSchema>;
 export type HeaderRulesConfig = z.output<typeof headerRules>;
 export type ForwardedConfig = z.output<typeof forwardedSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
+export type ObservabilityConfig = z.output<typeof observabilitySchema>;
 
 /** The JSON Schema (draft 2020-12) of the config as written. */
 export function configJsonSchema(): Record<string, unknown> {

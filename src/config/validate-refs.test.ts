@@ -53,6 +53,19 @@ describe('validateRefs', () => {
     ]);
   });
 
+  it('reports a default_provider outside the model and an unknown provider in allow_providers', () => {
+    const doc = {
+      servers: { main: { listen: '127.0.0.1:80', locations: ['ai'] } },
+      locations: { ai: { ai: { allow_providers: ['p', 'nope'] } } },
+      providers: { p: { type: 'mock' }, q: { type: 'mock' } },
+      models: { m: { providers: { p: 'x' }, default_provider: 'q' } },
+    };
+    expect(show(validateRefs(doc))).toEqual([
+      'locations.ai.ai.allow_providers.1: unknown provider "nope"',
+      'models.m.default_provider: "q" is not one of this model\'s providers',
+    ]);
+  });
+
   it('skips values of the wrong shape, which the schema reports', () => {
     expect(validateRefs({ servers: { a: 5, b: { listen: 7, locations: 'api' } }, locations: [], upstreams: null })).toEqual([]);
     expect(validateRefs('not a document')).toEqual([]);

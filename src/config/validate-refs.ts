@@ -60,6 +60,13 @@ function checkLocations(doc: Doc, problems: ConfigProblem[]): void {
     if (hasUpstream && hasAi) {
       problems.push({ path: [...base, 'ai'], message: 'a location serves either "upstream" or "ai", not both' });
     }
+    const ai = asRecord(location['ai']);
+    if (ai !== undefined) {
+      const providers = names(doc['providers']);
+      forEachString(ai['allow_providers'], [...base, 'ai', 'allow_providers'], (provider, path) => {
+        if (!providers.has(provider)) problems.push({ path, message: `unknown provider "${provider}"` });
+      });
+    }
     const pathText = location['path'];
     if (typeof pathText === 'string') report(problems, [...base, 'path'], parsePathPattern(pathText));
     forEachStringOrItem(location['host'], [...base, 'host'], (host, path) => report(problems, path, parseHostPattern(host)));
@@ -75,10 +82,15 @@ function checkModels(doc: Doc, problems: ConfigProblem[]): void {
   for (const [name] of models) modelNames.set(name, name);
   for (const [name, model] of models) {
     const base = ['models', name];
-    for (const provider of Object.keys(asRecord(model['providers']) ?? {})) {
+    const modelProviders = Object.keys(asRecord(model['providers']) ?? {});
+    for (const provider of modelProviders) {
       if (!providers.has(provider)) {
         problems.push({ path: [...base, 'providers', provider], at: 'key', message: `unknown provider "${provider}"` });
       }
+    }
+    const defaultProvider = model['default_provider'];
+    if (typeof defaultProvider === 'string' && !modelProviders.includes(defaultProvider)) {
+      problems.push({ path: [...base, 'default_provider'], message: `"${defaultProvider}" is not one of this model's providers` });
     }
     forEachString(model['aliases'], [...base, 'aliases'], (alias, path) => {
       const owner = modelNames.get(alias);

@@ -170,7 +170,7 @@ describe('AI handler errors on the wire', () => {
   });
 
   it('answers an unknown AI path with 404 route_not_found', async () => {
-    const res = await request(`${origin}/v1/embeddings`, { method: 'POST', body: '{}' });
+    const res = await request(`${origin}/v1/audio/speech`, { method: 'POST', body: '{}' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['x-request-id']).toMatch(/^req-/);
     expect(await res.body.json()).toMatchObject({ error: { code: 'route_not_found' } });

@@ -1,0 +1,48 @@
+/**
+ * `POST …/chat/completions` (OpenAI dialect). OpenAI-compatible providers get the body as sent with
+ * only `model` rewritten and, for streams, `stream_options.include_usage` forced on (usage is then
+ * observed, and the usage chunk removed again if the client did not ask for it). Anthropic providers get
+ * the translated request, with `max_tokens` from the catalogue when the client sets none.
+ */
+import { parseChatRequest } from '../chat-request.ts';
+import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
+import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
+import { TranslatingRelay } from '../exchange/translating-relay.ts';
+import type { ModelTarget } from '../model-catalog.ts';
+import { OpenAiToAnthropicTranslator } from '../translate/openai-to-anthropic/translator.ts';
+import type { OpenAiRequestIn } from '../translate/wire-types.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, isRecord, positiveInt, resolveModel, type EndpointContext } from './endpoint-context.ts';
+
+export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSpec {
+  const request = parseChatRequest(rawBody);
+  const model = resolveModel(ctx.catalog, request.model);
+  const body = request.body;
+  const clientMaxTokens = positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens);
+
+  const prepare = (target: ModelTarget): PreparedCall => {
+    if (target.provider.dialect === 'openai') {
+      const out: Record<string, unknown> = { ...body, model: target.upstreamModel };
+      if (request.isStream) out.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
+      return { body: JSON.stringify(out), relay: new PassthroughRelay('openai', request.isStream, request.includeUsage), dropped: [] };
+    }
+    const translator = new OpenAiToAnthropicTranslator({
+      clientModel: request.model,
+      upstreamModel: target.upstreamModel,
+      maxOutputTokens: target.maxOutputTokens ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      strict: ctx.settings.isStrict,
+    });
+    const translated = translator.translateRequest(body as unknown as OpenAiRequestIn);
+    return { body: JSON.stringify(translated.body), relay: new TranslatingRelay(translator), dropped: translated.dropped };
+  };
+
+  return {
+    operation: 'chat',
+    clientDialect: 'openai',
+    clientModel: request.model,
+    model,
+    isStream: request.isStream,
+    anthropicBeta: undefined,
+    query: '',
+    prepare,
+  };
+}

@@ -1,0 +1,50 @@
+/** What every AI endpoint needs from the compiled handler, and the small checks they share. */
+import { GatewayError } from '../../core/errors.ts';
+import type { AiLocationSettings } from '../exchange/exchange-types.ts';
+import type { CatalogModel, ModelCatalog } from '../model-catalog.ts';
+
+/**
+ * `max_tokens` sent to an upstream when the client sets none and the catalogue has no
+ * `max_output_tokens` for the model: large enough not to truncate ordinary answers (LiteLLM's 4096 does).
+ */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
+
+/** Longest model name quoted back in a model_not_found message. */
+const MAX_QUOTED_MODEL_CHARS = 200;
+
+export interface EndpointContext {
+  readonly catalog: ModelCatalog;
+  readonly settings: AiLocationSettings;
+  /** The client's `anthropic-beta` header. */
+  readonly anthropicBeta: string | undefined;
+  /** The request's query string including "?", or "". */
+  readonly query: string;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function requireObject(body: unknown): Record<string, unknown> {
+  if (!isRecord(body)) throw new GatewayError('bad_request', 'the request body must be a JSON object');
+  return body;
+}
+
+export function requireModelName(body: Record<string, unknown>): string {
+  const model = body.model;
+  if (typeof model !== 'string' || model.length === 0) throw new GatewayError('bad_request', "'model' is required and must be a non-empty string");
+  return model;
+}
+
+/** The catalogue model for a client-sent name; 404 model_not_found naming only what the client sent. */
+export function resolveModel(catalog: ModelCatalog, name: string): CatalogModel {
+  const model = catalog.resolve(name);
+  if (model !== undefined) return model;
+  const quoted = name.length > MAX_QUOTED_MODEL_CHARS ? `${name.slice(0, MAX_QUOTED_MODEL_CHARS)}…` : name;
+  throw new GatewayError('model_not_found', `The model '${quoted}' does not exist`);
+}
+
+/** A positive integer field, else undefined. */
+export function positiveInt(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * `POST …/messages` (Anthropic dialect; Claude Code adds `?beta=true`). Anthropic providers get the body
+ * as sent with `model` rewritten (and `max_tokens` from the catalogue if absent), plus the client's query
+ * string and `anthropic-beta`. OpenAI-compatible providers get the translated request (ai-gateways.md §2.2).
+ */
+import { GatewayError } from '../../core/errors.ts';
+import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
+import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
+import { TranslatingRelay } from '../exchange/translating-relay.ts';
+import type { ModelTarget } from '../model-catalog.ts';
+import { AnthropicToOpenAiTranslator } from '../translate/anthropic-to-openai/translator.ts';
+import type { AnthropicRequestIn } from '../translate/wire-types.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, positiveInt, requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
+
+/** Checks the fields routing needs; the rest is the upstream's (or the translator's) business. */
+export function parseMessagesBody(rawBody: unknown): { body: Record<string, unknown>; clientModel: string } {
+  const body = requireObject(rawBody);
+  const clientModel = requireModelName(body);
+  if (!Array.isArray(body.messages)) throw new GatewayError('bad_request', "'messages' is required and must be an array");
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') throw new GatewayError('bad_request', "'stream' must be a boolean");
+  return { body, clientModel };
+}
+
+export function messagesSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSpec {
+  const { body, clientModel } = parseMessagesBody(rawBody);
+  const model = resolveModel(ctx.catalog, clientModel);
+  const isStream = body.stream === true;
+  const clientMaxTokens = positiveInt(body.max_tokens);
+
+  const prepare = (target: ModelTarget): PreparedCall => {
+    if (target.provider.dialect === 'anthropic') {
+      const out: Record<string, unknown> = { ...body, model: target.upstreamModel };
+      if (clientMaxTokens === undefined) out.max_tokens = target.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+      return { body: JSON.stringify(out), relay: new PassthroughRelay('anthropic', isStream, true), dropped: [] };
+    }
+    const translator = new AnthropicToOpenAiTranslator({
+      clientModel,
+      upstreamModel: target.upstreamModel,
+      maxOutputTokens: target.maxOutputTokens ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      strict: ctx.settings.isStrict,
+    });
+    const translated = translator.translateRequest(body as unknown as AnthropicRequestIn);
+    return { body: JSON.stringify(translated.body), relay: new TranslatingRelay(translator), dropped: translated.dropped };
+  };
+
+  return {
+    operation: 'chat',
+    clientDialect: 'anthropic',
+    clientModel,
+    model,
+    isStream,
+    anthropicBeta: ctx.anthropicBeta,
+    query: ctx.query,
+    prepare,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Writes the client's response for the exchange: the head (flushed at once for streams, so the client
+ * sees the stream start with the first event), body chunks with back-pressure (waits for 'drain', gives
+ * up when the client leaves), and the end. Works on node:http and node:http2 compat responses alike.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { GatewayResponse } from '../../core/http-types.ts';
+import { writeHead } from '../send-json.ts';
+
+export function isGone(res: GatewayResponse): boolean {
+  return res.destroyed || res.writableEnded;
+}
+
+export function sendHead(res: GatewayResponse, status: number, headers: Readonly<Record<string, string>>, isFlushed: boolean): void {
+  if (!res.headersSent && !isGone(res)) writeHead(res, status, headers, isFlushed);
+}
+
+/** Writes a chunk; resolves when it may write more (immediately unless the socket buffer is full). */
+export async function writeBody(res: GatewayResponse, chunk: Uint8Array | string, signal: AbortSignal): Promise<void> {
+  if (isGone(res)) return;
+  const out: Writable = res;
+  if (out.write(chunk)) return;
+  try {
+    await once(out, 'drain', { signal });
+  } catch {
+    // The client went away while the buffer was full: the caller sees the abort.
+  }
+}
+
+export function endBody(res: GatewayResponse, chunk?: string): void {
+  if (isGone(res)) return;
+  if (chunk === undefined || chunk.length === 0) res.end();
+  else res.end(chunk);
+}

@@ -1,0 +1,54 @@
+/** The shapes shared by the exchange loop and the endpoints that feed it. */
+import type { GatewayResponse } from '../../core/http-types.ts';
+import type { CatalogModel, ModelTarget } from '../model-catalog.ts';
+import type { UpstreamOperation } from '../providers/provider.ts';
+import type { KeyStateStore } from '../routing/key-state-store.ts';
+import type { UsageTracker } from '../usage/usage-tracker.ts';
+import type { ClientAiDialect, ResponseRelay } from './response-relay.ts';
+
+/** A location's `ai` settings, compiled. */
+export interface AiLocationSettings {
+  readonly isStrict: boolean;
+  readonly exposesSelection: boolean;
+  /** null: every provider. */
+  readonly allowProviders: ReadonlySet<string> | null;
+  readonly maxAttempts: number;
+  readonly maxRetryWaitMs: number;
+}
+
+/** One attempt's request: the upstream body and the relay that turns the answer into the client's dialect. */
+export interface PreparedCall {
+  readonly body: string;
+  readonly relay: ResponseRelay;
+  /** Client parameters dropped or clamped by a translation (for `x-louai-dropped-params`). */
+  readonly dropped: readonly string[];
+}
+
+/** What an endpoint asks the exchange to do. */
+export interface ExchangeSpec {
+  readonly operation: UpstreamOperation;
+  readonly clientDialect: ClientAiDialect;
+  readonly clientModel: string;
+  readonly model: CatalogModel;
+  readonly isStream: boolean;
+  /** The client's `anthropic-beta` header and query string, for Anthropic providers. */
+  readonly anthropicBeta: string | undefined;
+  readonly query: string;
+  /** Builds the upstream request for a target. May throw GatewayError `bad_request` (strict mode). */
+  prepare(target: ModelTarget): PreparedCall;
+  /** A local JSON answer when no provider serves the operation or all attempts failed (count_tokens). */
+  readonly localAnswer?: () => string;
+}
+
+/** Per-request environment of the exchange. */
+export interface ExchangeEnv {
+  readonly res: GatewayResponse;
+  readonly requestId: string;
+  readonly settings: AiLocationSettings;
+  readonly keyStates: KeyStateStore;
+  readonly tracker: UsageTracker;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  readonly random: () => number;
+}

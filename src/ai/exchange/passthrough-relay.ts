@@ -1,0 +1,143 @@
+/**
+ * Same-dialect relay: upstream bytes go to the client as they come. The SSE parser only watches them for
+ * usage (OpenAI's usage chunk; Anthropic's message_start / message_delta) and for the stream's proper end
+ * (`[DONE]`, `message_stop`), so a cut stream ends with an error event instead of a clean end.
+ * One exception: OpenAI streams always ask for usage upstream; when the client did not ask for it, the
+ * usage-only chunk is removed, which means re-framing events instead of forwarding raw bytes.
+ */
+import { renderError } from '../../core/render-error.ts';
+import { GatewayError } from '../../core/errors.ts';
+import type { UpstreamHeaders } from '../providers/provider.ts';
+import { translatedResponseHeaders } from '../translate/response-head.ts';
+import { SseParser, type SseEvent } from '../translate/sse-parser.ts';
+import type { StreamOutcome } from '../translate/translator.ts';
+import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
+import type { ClientAiDialect, RelayedError, ResponseRelay } from './response-relay.ts';
+
+const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'request-id', 'x-request-id'] as const;
+const USAGE_MARK = '"usage":{';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error event that ends a cut stream, in the client's dialect. */
+export function streamErrorEvent(dialect: ClientAiDialect, message: string): string {
+  const body = renderError(new GatewayError('upstream_error', message), dialect).body;
+  return dialect === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}
+
+export class PassthroughRelay implements ResponseRelay {
+  readonly #dialect: ClientAiDialect;
+  readonly #isStream: boolean;
+  /** OpenAI only: drop the usage-only chunk the client did not ask for. */
+  readonly #isReframing: boolean;
+  readonly #parser = new SseParser();
+  #outcome: StreamOutcome = 'open';
+  #usage: TokenUsage = ZERO_USAGE;
+
+  constructor(dialect: ClientAiDialect, isStream: boolean, clientWantsUsage: boolean) {
+    this.#dialect = dialect;
+    this.#isStream = isStream;
+    this.#isReframing = dialect === 'openai' && isStream && !clientWantsUsage;
+  }
+
+  get streamOutcome(): StreamOutcome {
+    return this.#outcome;
+  }
+
+  get usage(): TokenUsage {
+    return this.#usage;
+  }
+
+  renderError(status: number, bodyText: string, headers: UpstreamHeaders): RelayedError {
+    const out: Record<string, string> = { 'content-type': 'application/json' };
+    for (const name of KEPT_ERROR_HEADERS) {
+      const value = headers[name];
+      const text = Array.isArray(value) ? value[0] : value;
+      if (text !== undefined) out[name] = text;
+    }
+    if (parse(bodyText) !== undefined) return { status, headers: out, body: bodyText };
+    // Not JSON (an HTML error page of a proxy in front of the provider): the client still gets its dialect.
+    const rendered = renderError(new GatewayError('upstream_error', `upstream answered HTTP ${status}`), this.#dialect);
+    return { status, headers: out, body: rendered.body };
+  }
+
+  responseHeaders(upstream: UpstreamHeaders): Record<string, string> {
+    return translatedResponseHeaders(upstream, this.#isStream);
+  }
+
+  relayJson(bodyText: string): string {
+    const body = JSON.parse(bodyText) as unknown;
+    if (isRecord(body)) {
+      this.#usage = this.#dialect === 'anthropic' ? usageFromAnthropic(body.usage as never) : usageFromOpenAi(body.usage as never);
+    }
+    this.#outcome = 'complete';
+    return bodyText;
+  }
+
+  push(chunk: Uint8Array | string): Uint8Array | string {
+    const events = this.#parser.push(chunk);
+    if (!this.#isReframing) {
+      for (const event of events) this.#observe(event);
+      return chunk;
+    }
+    let out = '';
+    for (const event of events) if (this.#observe(event)) out += `data: ${event.data}\n\n`;
+    return out;
+  }
+
+  end(): string {
+    let out = '';
+    for (const event of this.#parser.end()) if (this.#observe(event) && this.#isReframing) out += `data: ${event.data}\n\n`;
+    if (this.#outcome !== 'open') return out;
+    this.#outcome = 'truncated';
+    return out + streamErrorEvent(this.#dialect, 'upstream stream ended early');
+  }
+
+  fail(): string {
+    if (this.#outcome !== 'open') return '';
+    this.#outcome = 'truncated';
+    return streamErrorEvent(this.#dialect, 'upstream stream failed');
+  }
+
+  /** Tracks usage and the stream's end; false when the event is to be left out of a re-framed stream. */
+  #observe(event: SseEvent): boolean {
+    const data = event.data;
+    if (this.#dialect === 'anthropic') {
+      const type = event.event;
+      if (type === 'message_stop') this.#outcome = 'complete';
+      else if (type === 'error') this.#outcome = 'error';
+      else if (type === 'message_start' || type === 'message_delta') {
+        const payload = parse(data);
+        if (isRecord(payload)) {
+          const message = payload.message;
+          if (type === 'message_start' && isRecord(message)) this.#usage = usageFromAnthropic(message.usage as never);
+          else this.#usage = mergeAnthropicUsage(this.#usage, payload.usage as never);
+        }
+      }
+      return true;
+    }
+    if (data === '[DONE]') {
+      if (this.#outcome === 'open') this.#outcome = 'complete';
+      return true;
+    }
+    if (data.startsWith('{"error"')) {
+      this.#outcome = 'error';
+      return true;
+    }
+    if (!data.includes(USAGE_MARK)) return true;
+    const payload = parse(data);
+    if (!isRecord(payload)) return true;
+    this.#usage = usageFromOpenAi(payload.usage as never);
+    return !(this.#isReframing && Array.isArray(payload.choices) && payload.choices.length === 0);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The attempt loop of one AI request (ai-gateways.md §3 #11, #14, #15): targets in route-plan order;
+ * a key-level failure cools the key and tries the provider's next key; a provider-level failure moves to
+ * the next provider; a request-level failure is answered at once. Targets already tried are skipped.
+ * When none is left, a `Retry-After` of at most `max_retry_wait` is waited out once and the last target
+ * tried again. Everything happens before the first byte reaches the client (see run-attempt.ts).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { GatewayError, isGatewayError } from '../../core/errors.ts';
+import { renderError } from '../../core/render-error.ts';
+import type { ModelTarget } from '../model-catalog.ts';
+import type { ProviderKey } from '../routing/key-ring.ts';
+import { planRoute, type RoutePlan } from '../routing/route-plan.ts';
+import { endBody, sendHead } from './client-writer.ts';
+import type { ExchangeEnv, ExchangeSpec } from './exchange-types.ts';
+import { runAttempt, withRequestId, type AttemptResult } from './run-attempt.ts';
+
+interface Choice {
+  readonly index: number;
+  readonly target: ModelTarget;
+  readonly key: ProviderKey | undefined;
+}
+
+type Failure = Extract<AttemptResult, { kind: 'failed' }>;
+
+export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise<void> {
+  const { tracker, settings } = env;
+  tracker.model = spec.model.name;
+  tracker.isStream = spec.isStream;
+  const plan = planRoute(spec.model, spec.operation, settings.allowProviders, env.keyStates, env.now(), env.random);
+  if (plan.targets.length === 0) {
+    if (spec.localAnswer !== undefined) return sendLocalAnswer(spec.localAnswer(), env);
+    throw plan.isUnserved ? new GatewayError('model_not_found', `The model '${spec.clientModel}' is not available for this endpoint`) : allCooling(plan, env);
+  }
+  const tried = new Set<string>();
+  let providerIndex = 0;
+  let last: { choice: Choice; failure: Failure } | undefined;
+  let hasWaited = false;
+  for (let attempt = 0; attempt < settings.maxAttempts; attempt++) {
+    let choice = nextChoice(plan.targets, providerIndex, tried, env);
+    if (choice === undefined) {
+      const waitMs = last?.failure.verdict.retryAfterMs;
+      if (last === undefined || hasWaited || waitMs === undefined || waitMs > settings.maxRetryWaitMs) break;
+      hasWaited = true;
+      try {
+        await delay(waitMs, undefined, { signal: env.signal });
+      } catch {
+        tracker.outcome = 'client_aborted';
+        return;
+      }
+      choice = last.choice;
+    }
+    providerIndex = choice.index;
+    const prepared = spec.prepare(choice.target);
+    tracker.attempts++;
+    tracker.provider = choice.target.providerName;
+    tracker.upstreamModel = choice.target.upstreamModel;
+    tracker.keyId = choice.key?.id;
+    const result = await runAttempt(choice.target, choice.key, prepared, spec, env, selectionHeaders(choice, env));
+    if (result.kind === 'answered') return;
+    last = { choice, failure: result };
+    const { verdict } = result;
+    if (verdict.scope === 'key' && choice.key !== undefined) {
+      const cooldownMs = verdict.retryAfterMs ?? choice.target.provider.cooldownMs;
+      env.keyStates.coolDown(choice.key.id, env.now() + cooldownMs, verdict.reason);
+    }
+    if (verdict.scope === 'final') break;
+    if (verdict.scope === 'provider') providerIndex = choice.index + 1;
+  }
+  if (last === undefined) throw new GatewayError('no_upstream_available');
+  if (spec.localAnswer !== undefined && last.failure.verdict.scope !== 'final') return sendLocalAnswer(spec.localAnswer(), env);
+  sendFailure(last.failure, last.choice, spec, env);
+}
+
+/** The next untried (provider, key) from `from` on; providers without keys (mock) count as one target. */
+function nextChoice(targets: readonly ModelTarget[], from: number, tried: Set<string>, env: ExchangeEnv): Choice | undefined {
+  const nowMs = env.now();
+  for (let index = from; index < targets.length; index++) {
+    const target = targets[index];
+    if (target === undefined) continue;
+    const ring = target.provider.keys;
+    if (ring.keys.length === 0) {
+      if (tried.has(target.providerName)) continue;
+      tried.add(target.providerName);
+      return { index, target, key: undefined };
+    }
+    const key = ring.next(env.keyStates, nowMs, tried);
+    if (key === undefined) continue;
+    tried.add(key.id);
+    return { index, target, key };
+  }
+  return undefined;
+}
+
+function selectionHeaders(choice: Choice, env: ExchangeEnv): Record<string, string> {
+  if (!env.settings.exposesSelection) return {};
+  const headers: Record<string, string> = { 'x-louai-provider': choice.target.providerName };
+  if (choice.key !== undefined) headers['x-louai-key-id'] = choice.key.id;
+  return headers;
+}
+
+/** 503 with the time until the first key is usable again as Retry-After. */
+function allCooling(plan: RoutePlan, env: ExchangeEnv): GatewayError {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const target of plan.cooling) earliest = Math.min(earliest, target.provider.keys.earliestUsableMs(env.keyStates));
+  const seconds = Math.max(Math.ceil((earliest - env.now()) / 1000), 1);
+  env.tracker.outcome = 'no_provider';
+  const headers = Number.isFinite(seconds) ? { 'retry-after': String(seconds) } : undefined;
+  return new GatewayError('no_upstream_available', 'every provider key of this model is cooling down', headers === undefined ? undefined : { headers });
+}
+
+function sendFailure(failure: Failure, choice: Choice, spec: ExchangeSpec, env: ExchangeEnv): void {
+  const { error, verdict } = failure;
+  const rendered = isGatewayError(error) ? renderError(error, spec.clientDialect, env.requestId) : error;
+  const headers = withRequestId({ ...rendered.headers }, env.requestId, selectionHeaders(choice, env));
+  headers['content-length'] = String(Buffer.byteLength(rendered.body));
+  env.tracker.status = rendered.status;
+  env.tracker.outcome = verdict.scope === 'final' && rendered.status < 500 ? 'client_error' : 'upstream_error';
+  sendHead(env.res, rendered.status, headers, false);
+  endBody(env.res, rendered.body);
+}
+
+function sendLocalAnswer(body: string, env: ExchangeEnv): void {
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': env.requestId };
+  env.tracker.status = 200;
+  env.tracker.markFirstByte(env.now());
+  sendHead(env.res, 200, headers, false);
+  endBody(env.res, body);
+}

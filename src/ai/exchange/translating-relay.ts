@@ -1,0 +1,50 @@
+/** Cross-dialect relay: every method delegates to the request's translator (src/ai/translate). */
+import type { UpstreamHeaders } from '../providers/provider.ts';
+import type { AiTranslator, StreamOutcome } from '../translate/translator.ts';
+import type { TokenUsage } from '../translate/usage.ts';
+import type { RelayedError, ResponseRelay } from './response-relay.ts';
+
+// The relay never looks at the translator's request types, only at its response side.
+type AnyTranslator = AiTranslator<never, unknown, unknown, unknown>;
+
+export class TranslatingRelay implements ResponseRelay {
+  readonly #translator: AnyTranslator;
+
+  constructor(translator: AnyTranslator) {
+    this.#translator = translator;
+  }
+
+  get streamOutcome(): StreamOutcome {
+    return this.#translator.streamOutcome;
+  }
+
+  get usage(): TokenUsage {
+    return this.#translator.usage;
+  }
+
+  renderError(status: number, bodyText: string, headers: UpstreamHeaders): RelayedError {
+    const translated = this.#translator.translateError(status, bodyText, headers);
+    return { status: translated.status, headers: { ...translated.headers, 'content-type': 'application/json' }, body: JSON.stringify(translated.body) };
+  }
+
+  responseHeaders(upstream: UpstreamHeaders): Record<string, string> {
+    return this.#translator.responseHeaders(upstream);
+  }
+
+  relayJson(bodyText: string): string {
+    return JSON.stringify(this.#translator.translateResponse(JSON.parse(bodyText) as unknown));
+  }
+
+  push(chunk: Uint8Array | string): string {
+    return this.#translator.pushStream(chunk);
+  }
+
+  end(): string {
+    return this.#translator.endStream();
+  }
+
+  /** A reset or idle timeout is an early end to the translator: it emits its truncation error event. */
+  fail(): string {
+    return this.#translator.endStream();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The network providers (`openai`, `anthropic`, `azure-openai`): one undici Pool per provider origin,
+ * built at compile time, and the per-type URL and authentication rules:
+ * - openai:       {base_url}/chat/completions, {base_url}/embeddings; `authorization: Bearer <key>`
+ * - anthropic:    {base_url}/v1/messages[/count_tokens]{client query}; `x-api-key`, `anthropic-version`,
+ *                 the client's `anthropic-beta`
+ * - azure-openai: {base_url}/openai/deployments/{model}/chat/completions?api-version=…; `api-key`
+ * The client's own credentials never reach this code: headers are built from scratch per call.
+ */
+import { Pool } from 'undici';
+import type { ProviderConfig } from '../../config/schema.ts';
+import { KeyRing } from '../routing/key-ring.ts';
+import type { Provider, UpstreamCall, UpstreamOperation, UpstreamReply } from './provider.ts';
+
+type HttpProviderConfig = Exclude<ProviderConfig, { type: 'mock' }>;
+
+const OPENAI_PATHS: Readonly<Partial<Record<UpstreamOperation, string>>> = { chat: '/chat/completions', embeddings: '/embeddings' };
+const ANTHROPIC_PATHS: Readonly<Partial<Record<UpstreamOperation, string>>> = { chat: '/v1/messages', count_tokens: '/v1/messages/count_tokens' };
+
+export class HttpProvider implements Provider {
+  readonly name: string;
+  readonly type: HttpProviderConfig['type'];
+  readonly dialect: Provider['dialect'];
+  readonly weight: number;
+  readonly keys: KeyRing;
+  readonly cooldownMs: number;
+  readonly #config: HttpProviderConfig;
+  readonly #pool: Pool;
+  /** The base URL's path without a trailing slash ("/v1", "/api/paas/v4", ""). */
+  readonly #basePath: string;
+  readonly #extraHeaders: Readonly<Record<string, string>>;
+
+  constructor(name: string, config: HttpProviderConfig) {
+    this.name = name;
+    this.type = config.type;
+    this.dialect = config.type === 'anthropic' ? 'anthropic' : 'openai';
+    this.weight = config.weight;
+    this.keys = new KeyRing(name, config.keys);
+    this.cooldownMs = config.cooldown;
+    this.#config = config;
+    const url = new URL(config.base_url);
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#pool = new Pool(url.origin, {
+      connections: config.connections ?? null,
+      connect: { timeout: config.timeouts.connect },
+      headersTimeout: config.timeouts.response_header,
+      bodyTimeout: config.timeouts.idle,
+    });
+    const extra: Record<string, string> = {};
+    for (const [header, value] of Object.entries(config.headers ?? {})) extra[header.toLowerCase()] = value;
+    this.#extraHeaders = extra;
+  }
+
+  supports(operation: UpstreamOperation): boolean {
+    return (this.dialect === 'anthropic' ? ANTHROPIC_PATHS : OPENAI_PATHS)[operation] !== undefined;
+  }
+
+  async send(call: UpstreamCall): Promise<UpstreamReply> {
+    const response = await this.#pool.request({
+      method: 'POST',
+      path: this.#path(call),
+      headers: this.#headers(call),
+      body: call.body,
+      signal: call.signal,
+    });
+    const body = response.body;
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body,
+      text: () => body.text(),
+      discard: () => {
+        body.dump().catch(() => {});
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+
+  #path(call: UpstreamCall): string {
+    const config = this.#config;
+    if (config.type === 'azure-openai') {
+      const operation = OPENAI_PATHS[call.operation] ?? '/chat/completions';
+      return `${this.#basePath}/openai/deployments/${encodeURIComponent(call.upstreamModel)}${operation}?api-version=${encodeURIComponent(config.api_version)}`;
+    }
+    if (config.type === 'anthropic') return `${this.#basePath}${ANTHROPIC_PATHS[call.operation] ?? '/v1/messages'}${call.query}`;
+    return `${this.#basePath}${OPENAI_PATHS[call.operation] ?? '/chat/completions'}`;
+  }
+
+  #headers(call: UpstreamCall): Record<string, string> {
+    const headers: Record<string, string> = { ...this.#extraHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const secret = call.key?.secret;
+    const config = this.#config;
+    if (config.type === 'anthropic') {
+      if (secret !== undefined) headers['x-api-key'] = secret;
+      headers['anthropic-version'] = config.version;
+      if (call.anthropicBeta !== undefined) headers['anthropic-beta'] = call.anthropicBeta;
+    } else if (config.type === 'azure-openai') {
+      if (secret !== undefined) headers['api-key'] = secret;
+    } else if (secret !== undefined) {
+      headers['authorization'] = `Bearer ${secret}`;
+    }
+    return headers;
+  }
+}

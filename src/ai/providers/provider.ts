@@ -1,0 +1,61 @@
+/**
+ * The compiled provider contract the exchange talks to: one object per configured provider, built once
+ * per config (pools, key ring, URL pieces), asked for one upstream call per attempt. A provider speaks
+ * one wire dialect; the exchange translates when the client speaks the other one.
+ */
+import type { KeyRing, ProviderKey } from '../routing/key-ring.ts';
+
+export type WireDialect = 'openai' | 'anthropic';
+
+/**
+ * Which upstream operation an attempt calls: `chat` is a conversation turn in the provider's dialect
+ * (OpenAI chat completions or Anthropic messages); `count_tokens` exists at Anthropic only.
+ */
+export type UpstreamOperation = 'chat' | 'count_tokens' | 'embeddings';
+
+export interface UpstreamCall {
+  readonly operation: UpstreamOperation;
+  /** The model id the provider knows (a deployment name for azure-openai). */
+  readonly upstreamModel: string;
+  /** The model name the client sent (the built-in mock reports it back). */
+  readonly clientModel: string;
+  /** The JSON request body in the provider's dialect. */
+  readonly body: string;
+  /** Undefined for providers without keys (mock). */
+  readonly key: ProviderKey | undefined;
+  /** The client's `anthropic-beta` header, forwarded to Anthropic providers. */
+  readonly anthropicBeta: string | undefined;
+  /** The client's query string ("" or "?beta=true"), forwarded to Anthropic providers. */
+  readonly query: string;
+  readonly signal: AbortSignal;
+}
+
+export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+export interface UpstreamReply {
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  /** The response body; iterating it rejects on a reset or an idle timeout. */
+  readonly body: AsyncIterable<Uint8Array | string>;
+  /** Reads the whole body as text. */
+  text(): Promise<string>;
+  /** Discards the rest of the body (frees the connection). */
+  discard(): void;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly type: 'openai' | 'anthropic' | 'azure-openai' | 'mock';
+  readonly dialect: WireDialect;
+  /** Share among the non-default providers of a model. */
+  readonly weight: number;
+  readonly keys: KeyRing;
+  /** Cooldown of a key after a key-level failure, in ms. */
+  readonly cooldownMs: number;
+  /** Whether the provider serves this operation at all (Anthropic has no embeddings). */
+  supports(operation: UpstreamOperation): boolean;
+  /** Sends one attempt. Rejects on connect errors and response-head timeouts (see upstreamFailureOf). */
+  send(call: UpstreamCall): Promise<UpstreamReply>;
+  /** Waits for in-flight calls, then closes connections. */
+  close(): Promise<void>;
+}
