@@ -47,10 +47,12 @@ function anthropicTypeForStatus(status: number): string {
   }
 }
 
+/** The body as the caller has it: raw bytes, text, or already parsed JSON. */
 function parseBody(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
+  const text = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body;
+  if (typeof text !== 'string') return text;
   try {
-    return JSON.parse(body);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

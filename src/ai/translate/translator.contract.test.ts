@@ -97,4 +97,14 @@ describe.each(SUBJECTS)('AiTranslator contract: $name', (subject) => {
     expect(error.status).toBe(429);
     expect(error.headers['retry-after']).toBe('7');
   });
+
+  it('reads an upstream error body given as bytes, text or parsed JSON alike', () => {
+    const t = subject.create({ strict: false, stream: false });
+    const json = { type: 'error', error: { type: 'rate_limit_error', message: 'slow down', code: 'rate_limit_exceeded' } };
+    const text = JSON.stringify(json);
+    const fromText = t.translateError(429, text);
+    expect(t.translateError(429, Buffer.from(text))).toEqual(fromText);
+    expect(t.translateError(429, json)).toEqual(fromText);
+    expect(JSON.stringify(fromText.body)).toContain('slow down');
+  });
 });
