@@ -121,6 +121,7 @@ function translateTools(tools: AnthropicRequestIn['tools'], report: ParamReport,
     // The schema is the parameters object as is: the Anthropic tool `type` is not part of it.
     const fn: ChatCompletionFunctionTool['function'] = { name: toolNames.toUpstream(tool.name), parameters: tool.input_schema };
     if (typeof tool.description === 'string') fn.description = tool.description;
+    if (typeof tool.strict === 'boolean') fn.strict = tool.strict;
     out.push({ type: 'function', function: fn });
   }
   return out;

@@ -104,7 +104,7 @@ function translateTools(tools: OpenAiRequestIn['tools'], report: ParamReport): T
       const schema = isRecord(fn.parameters) ? fn.parameters : { type: 'object', properties: {} };
       const converted: Tool = { name: fn.name, input_schema: schema as Tool.InputSchema };
       if (typeof fn.description === 'string') converted.description = fn.description;
-      if (fn.strict === true) report.drop('tools[].function.strict');
+      if (typeof fn.strict === 'boolean') converted.strict = fn.strict; // Anthropic's strict tool use
       out.push(converted);
     } else if (tool.type === 'custom') {
       report.drop('tools[].custom');
