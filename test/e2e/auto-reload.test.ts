@@ -3,46 +3,25 @@
  * does nothing, and an invalid change keeps the old config serving with the issue logged at its position.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.ts';
-import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
+import { gatewayConfig } from './helpers/gateway-config.ts';
 import { eventually, httpGet } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
+import { cleanupMasters, startMaster } from './helpers/master-fixture.ts';
 
-function config(port: number, body: string, location = 'v'): string {
-  return `servers:
-  main:
-    listen: 127.0.0.1:${port}
-    locations: [${location}]
-locations:
-  v:
-    path: =/v
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: ${body}
-`;
-}
+const config = (port: number, body: string, serverLocations?: readonly string[]): string =>
+  gatewayConfig({ ports: port, body, ...(serverLocations === undefined ? {} : { serverLocations }) });
 
 let dir: ConfigDir;
 let port: number;
 let master: LouailinkProcess;
 
 beforeAll(async () => {
-  dir = await createConfigDir();
-  port = await freePort();
-  await dir.write(config(port, 'one'));
-  master = startLouailink(['-c', dir.path, '-a', '--workers', '1']);
-  await master.waitForLog((line) => line.msg === 'louailink started');
+  ({ dir, port, master } = await startMaster((p) => config(p, 'one'), ['-a', '--workers', '1']));
 });
 
-afterAll(async () => {
-  await stopAll();
-  await dir.remove();
-});
+afterAll(cleanupMasters);
 
 const reloaded = (generation: number) => (line: { event?: string; generation?: number; [key: string]: unknown }): boolean =>
   line.event === 'reload_config' && line.generation === generation && Array.isArray(line['pids']);
@@ -60,7 +39,7 @@ describe('-a (reload on config change)', () => {
 
   it('keeps the old config serving when a change is invalid, logging the issue with its position', async () => {
     const load = startLoad({ port, path: '/v', keepAlive: true, concurrency: 2 });
-    await dir.write(config(port, 'three', 'nowhere'));
+    await dir.write(config(port, 'three', ['nowhere']));
     const issue = await master.waitForLog((line) => line.event === 'reload_config_fail' && /louailink\.yaml:\d+:\d+ /.test(line.msg ?? ''));
     expect(issue.msg).toMatch(/louailink\.yaml:4:\d+ servers\.main\.locations\.0: /);
     const result = await load.stop();

@@ -2,51 +2,22 @@
  * Zero-downtime reload, end to end: the real binary with 2 workers, SIGHUP by PID, a keep-alive and a
  * `Connection: close` load generator running throughout, every failed request counted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.ts';
-import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
+import { gatewayConfig } from './helpers/gateway-config.ts';
 import { eventually, httpGet } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { childPids, startLouailink, stopAll } from './helpers/louailink-process.ts';
+import { childPids } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
+import { cleanupMasters, startMaster } from './helpers/master-fixture.ts';
 
 /** Version `n` answers `/v` with "v<n>" and has exactly one extra route, `/r<n>`. */
-function configVersion(port: number | readonly number[], n: number): string {
-  const listen = (typeof port === 'number' ? [port] : port).map((p) => `127.0.0.1:${p}`).join(', ');
-  return `servers:
-  main:
-    listen: [${listen}]
-    locations: [v, r${n}]
-locations:
-  v:
-    path: =/v
-    plugins: [version]
-  r${n}:
-    path: =/r${n}
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: v${n}
-`;
-}
+const configVersion = (port: number | readonly number[], n: number): string => gatewayConfig({ ports: port, body: `v${n}`, routes: [`r${n}`] });
 
-const INVALID_CONFIG = (port: number): string => `servers:
-  main:
-    listen: 127.0.0.1:${port}
-    locations: [v, missing]
-locations:
-  v:
-    path: =/v
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: broken
-`;
+const INVALID_CONFIG = (port: number): string => gatewayConfig({ ports: port, body: 'broken', serverLocations: ['v', 'missing'] });
 
 /** Valid for the loader, but the workers cannot start: the certificate files hold no PEM. */
 const UNSTARTABLE_CONFIG = (port: number): string => `servers:
@@ -79,17 +50,10 @@ let port: number;
 let master: LouailinkProcess;
 
 beforeAll(async () => {
-  dir = await createConfigDir();
-  port = await freePort();
-  await dir.write(configVersion(port, 0));
-  master = startLouailink(['-c', dir.path, '--workers', '2', '--drain-timeout', '20s']);
-  await master.waitForLog((line) => line.msg === 'louailink started');
+  ({ dir, port, master } = await startMaster((p) => configVersion(p, 0), ['--workers', '2', '--drain-timeout', '20s']));
 });
 
-afterAll(async () => {
-  await stopAll();
-  await dir.remove();
-});
+afterAll(cleanupMasters);
 
 async function reloadTo(generation: number): Promise<void> {
   master.signal('SIGHUP');

@@ -2,73 +2,29 @@
  * Stopping the master (SIGTERM graceful, SIGINT fast) and driving it through its control socket
  * (`louailink -s status|reload|quit`), with the pid file it writes. Each test starts its own master.
  */
-import { access } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.ts';
-import { createConfigDir } from './helpers/config-dir.ts';
-import type { ConfigDir } from './helpers/config-dir.ts';
+import { gatewayConfig } from './helpers/gateway-config.ts';
 import { eventually, httpGet, streamChat } from './helpers/http.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
-import type { LouailinkProcess } from './helpers/louailink-process.ts';
+import { cleanupMasters, prepareConfig, startMaster } from './helpers/master-fixture.ts';
+import type { MasterFixture } from './helpers/master-fixture.ts';
 
 /** 45 words → 15 content events × 100 ms ≈ 1.5 s per stream. */
 const REPLY = Array.from({ length: 45 }, (_, i) => `w${i}`).join(' ');
 
-function config(port: number, body = 'ok'): string {
-  return `servers:
-  main:
-    listen: 127.0.0.1:${port}
-    locations: [ai, v]
-locations:
-  ai:
-    path: /v1
-    ai: {}
-  v:
-    path: =/v
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: ${body}
-providers:
-  mock:
-    type: mock
-    chunk_delay: 100ms
-    reply: "${REPLY}"
-models:
-  m:
-    providers: { mock: m }
-`;
-}
+const config = (port: number, body = 'ok'): string => gatewayConfig({ ports: port, body, stream: { reply: REPLY, chunkDelayMs: 100 } });
 
-const dirs: ConfigDir[] = [];
-
-async function startMaster(body?: string): Promise<{ dir: ConfigDir; port: number; master: LouailinkProcess }> {
-  const dir = await createConfigDir();
-  dirs.push(dir);
-  const port = await freePort();
-  await dir.write(config(port, body));
-  const master = startLouailink(['-c', dir.path, '--workers', '2', '--drain-timeout', '10s']);
-  await master.waitForLog((line) => line.msg === 'louailink started');
-  return { dir, port, master };
-}
+const start = (body?: string): Promise<MasterFixture> => startMaster((port) => config(port, body), ['--workers', '2', '--drain-timeout', '10s']);
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
-afterEach(async () => {
-  await stopAll();
-});
-
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => dir.remove()));
-});
+afterEach(cleanupMasters);
 
 describe('stopping the master', () => {
   it('on SIGTERM lets a running stream finish, refuses new connections, removes its pid file and exits 0', async () => {
-    const { dir, port, master } = await startMaster();
+    const { dir, port, master } = await start();
     const pidFile = join(dir.path, 'louailink.pid');
     expect(Number(await readFile(pidFile, 'utf8'))).toBe(master.pid);
     const stream = streamChat(port, 'm');
@@ -91,7 +47,7 @@ describe('stopping the master', () => {
   }, 20_000);
 
   it('on SIGINT cuts running streams and exits 0 at once', async () => {
-    const { port, master } = await startMaster();
+    const { port, master } = await start();
     const stream = streamChat(port, 'm').then(
       (result) => result.isDone,
       () => false,
@@ -107,7 +63,7 @@ describe('stopping the master', () => {
 
 describe('louailink -s (control socket)', () => {
   it('reports status, reloads, refuses an invalid config and quits', async () => {
-    const { dir, port, master } = await startMaster('first');
+    const { dir, port, master } = await start('first');
     const status = await runCli(['-c', dir.path, '-s', 'status']);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout) as { pid: number; generation: number; workers: { pid: number; state: string }[] };
@@ -133,9 +89,7 @@ describe('louailink -s (control socket)', () => {
   }, 30_000);
 
   it('says so when no master runs for the config', async () => {
-    const dir = await createConfigDir();
-    dirs.push(dir);
-    await dir.write(config(await freePort()));
+    const { dir } = await prepareConfig((port) => config(port));
     const result = await runCli(['-c', dir.path, '-s', 'status']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot reach the master/);

@@ -3,62 +3,28 @@
  * until they end (within the drain timeout), so streams spanning several reloads deliver every event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.ts';
-import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
+import { gatewayConfig } from './helpers/gateway-config.ts';
 import { streamChat } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
+import { cleanupMasters, startMaster } from './helpers/master-fixture.ts';
 
 /** 120 words → 40 content events (3 words each) × 200 ms ≈ 8 s per stream. */
 const REPLY = Array.from({ length: 120 }, (_, i) => `w${i}`).join(' ');
 
-function config(port: number, n: number): string {
-  return `basic:
-  name: streams-${n}
-servers:
-  main:
-    listen: 127.0.0.1:${port}
-    locations: [ai, v]
-locations:
-  ai:
-    path: /v1
-    ai: {}
-  v:
-    path: =/v
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: v${n}
-providers:
-  mock:
-    type: mock
-    chunk_delay: 200ms
-    reply: "${REPLY}"
-models:
-  m:
-    providers: { mock: m }
-`;
-}
+const config = (port: number, n: number): string =>
+  gatewayConfig({ ports: port, body: `v${n}`, name: `streams-${n}`, stream: { reply: REPLY, chunkDelayMs: 200 } });
 
 let dir: ConfigDir;
 let port: number;
 let master: LouailinkProcess;
 
 beforeAll(async () => {
-  dir = await createConfigDir();
-  port = await freePort();
-  await dir.write(config(port, 0));
-  master = startLouailink(['-c', dir.path, '--workers', '2', '--drain-timeout', '20s']);
-  await master.waitForLog((line) => line.msg === 'louailink started');
+  ({ dir, port, master } = await startMaster((p) => config(p, 0), ['--workers', '2', '--drain-timeout', '20s']));
 });
 
-afterAll(async () => {
-  await stopAll();
-  await dir.remove();
-});
+afterAll(cleanupMasters);
 
 describe('SSE streams across reloads', () => {
   it('delivers every event of 5 streams that span 3 reloads, with no failed request around them', async () => {

@@ -7,64 +7,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.ts';
-import { createConfigDir } from './helpers/config-dir.ts';
-import type { ConfigDir } from './helpers/config-dir.ts';
+import { gatewayConfig } from './helpers/gateway-config.ts';
 import { eventually, httpGet } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
-import type { LouailinkProcess } from './helpers/louailink-process.ts';
+import { cleanupMasters, prepareConfig, startMaster } from './helpers/master-fixture.ts';
 
 /** SIGUSR2 upgrades (the shell flow runs 5 times, as the issue asks). */
-const UPGRADES = 3;
+const USR2_UPGRADES = 3;
 const SHELL_UPGRADES = 5;
 
-const CONFIG = (port: number): string => `servers:
-  main:
-    listen: 127.0.0.1:${port}
-    locations: [v]
-locations:
-  v:
-    path: =/v
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: ok
-`;
+const config = (port: number): string => gatewayConfig({ ports: port, body: 'ok' });
 
-let dir: ConfigDir;
-let port: number;
-let first: LouailinkProcess;
-const dirs: ConfigDir[] = [];
-/** Every master pid seen, so afterAll can kill the ones the harness did not spawn itself. */
+/** Every master pid seen: background masters are not children of the test, afterAll kills them. */
 const masters = new Set<number>();
-
-/** Running and not a zombie. */
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function pidFromFile(configDir: string = dir.path): Promise<number> {
-  return Number((await readFile(join(configDir, 'louailink.pid'), 'utf8')).trim());
-}
-
-beforeAll(async () => {
-  dir = await createConfigDir();
-  dirs.push(dir);
-  port = await freePort();
-  await dir.write(CONFIG(port));
-  first = startLouailink(['-c', dir.path, '--workers', '2', '--drain-timeout', '10s']);
-  await first.waitForLog((line) => line.msg === 'louailink started');
-  masters.add(first.pid);
-});
 
 afterAll(async () => {
   for (const pid of masters) {
@@ -74,86 +31,87 @@ afterAll(async () => {
       // already gone
     }
   }
-  await stopAll();
-  await Promise.all(dirs.map((d) => d.remove()));
+  await cleanupMasters();
 });
+
+/** Running and not a zombie (an exited master re-parented to an init that does not reap stays one). */
+async function isAlive(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function pidFromFile(configDir: string): Promise<number> {
+  return Number((await readFile(join(configDir, 'louailink.pid'), 'utf8')).trim());
+}
+
+/**
+ * Runs `upgrade` (which returns the new master's pid) `times` times under keep-alive and `Connection:
+ * close` load; after each, the pid file names the new master and the old one is gone. No request may fail.
+ */
+async function upgradeUnderLoad(port: number, configDir: string, times: number, upgrade: (old: number) => Promise<number>): Promise<void> {
+  const keepAlive = startLoad({ port, path: '/v', keepAlive: true, concurrency: 8 });
+  const close = startLoad({ port, path: '/v', keepAlive: false, concurrency: 4 });
+  try {
+    for (let i = 0; i < times; i += 1) {
+      const old = await pidFromFile(configDir);
+      const successor = await upgrade(old);
+      masters.add(successor);
+      expect(successor).not.toBe(old);
+      expect(await pidFromFile(configDir)).toBe(successor);
+      expect(await eventually(async () => !(await isAlive(old)), 10_000)).toBe(true);
+      expect(await isAlive(successor)).toBe(true);
+    }
+  } finally {
+    const results = { keepAlive: await keepAlive.stop(), close: await close.stop() };
+    expect(results.keepAlive.failures).toEqual({});
+    expect(results.close.failures).toEqual({});
+    expect(results.keepAlive.ok).toBeGreaterThan(times);
+    expect(results.close.ok).toBeGreaterThan(times);
+  }
+  expect((await httpGet(port, '/v')).body).toBe('ok');
+}
 
 describe('master upgrade (SIGUSR2)', () => {
   it('replaces the master 3 times under load without failing a request', async () => {
-    const keepAlive = startLoad({ port, path: '/v', keepAlive: true, concurrency: 8 });
-    const close = startLoad({ port, path: '/v', keepAlive: false, concurrency: 4 });
-    try {
-      for (let i = 0; i < UPGRADES; i += 1) {
-        const old = await pidFromFile();
-        process.kill(old, 'SIGUSR2');
-        // Logs of every master arrive on the first one's stdout (successors inherit it).
-        const started = await first.waitForLog((line) => line.msg === 'louailink started' && line.pid !== undefined && !masters.has(line.pid));
-        const successor = started.pid ?? -1;
-        masters.add(successor);
-        expect(await pidFromFile()).toBe(successor);
-        expect(await eventually(async () => !(await isAlive(old)), 10_000)).toBe(true);
-        expect(await isAlive(successor)).toBe(true);
-      }
-    } finally {
-      const results = { keepAlive: await keepAlive.stop(), close: await close.stop() };
-      expect(results.keepAlive.failures).toEqual({});
-      expect(results.close.failures).toEqual({});
-      expect(results.keepAlive.ok).toBeGreaterThan(UPGRADES);
-      expect(results.close.ok).toBeGreaterThan(UPGRADES);
-    }
-    expect((await httpGet(port, '/v')).body).toBe('ok');
-    expect(await first.exited).toEqual({ code: 0, signal: null });
+    const { dir, port, master } = await startMaster(config, ['--workers', '2', '--drain-timeout', '10s']);
+    masters.add(master.pid);
+    await upgradeUnderLoad(port, dir.path, USR2_UPGRADES, async (old) => {
+      process.kill(old, 'SIGUSR2');
+      // Every master logs to the first one's stdout (successors inherit it).
+      const started = await master.waitForLog((line) => line.msg === 'louailink started' && line.pid !== undefined && !masters.has(line.pid));
+      return started.pid ?? -1;
+    });
+    expect(await master.exited).toEqual({ code: 0, signal: null });
   }, 90_000);
 });
 
 describe('master upgrade (-t, SIGQUIT, -d -u)', () => {
   it('hands over 5 times in the shell flow under load without failing a request', async () => {
-    const shellDir = await createConfigDir();
-    dirs.push(shellDir);
-    const shellPort = await freePort();
-    await shellDir.write(CONFIG(shellPort));
-    const logFile = join(shellDir.path, 'louailink.log');
-    const common = ['-c', shellDir.path, '--workers', '2', '--drain-timeout', '10s'];
-    const started = await runCli([...common, '-d', '--log', logFile]);
-    expect(started.code).toBe(0);
-    masters.add(await pidFromFile(shellDir.path));
-
-    const keepAlive = startLoad({ port: shellPort, path: '/v', keepAlive: true, concurrency: 8 });
-    const close = startLoad({ port: shellPort, path: '/v', keepAlive: false, concurrency: 4 });
-    try {
-      for (let i = 0; i < SHELL_UPGRADES; i += 1) {
-        const old = await pidFromFile(shellDir.path);
-        expect((await runCli(['-c', shellDir.path, '-t'])).code).toBe(0);
-        process.kill(old, 'SIGQUIT');
-        const upgraded = await runCli([...common, '-d', '-u', '--log', logFile]);
-        expect(upgraded.code, upgraded.stderr).toBe(0);
-        const successor = await pidFromFile(shellDir.path);
-        masters.add(successor);
-        expect(successor).not.toBe(old);
-        expect(await eventually(async () => !(await isAlive(old)), 10_000)).toBe(true);
-        expect(await isAlive(successor)).toBe(true);
-      }
-    } finally {
-      const results = { keepAlive: await keepAlive.stop(), close: await close.stop() };
-      expect(results.keepAlive.failures).toEqual({});
-      expect(results.close.failures).toEqual({});
-      expect(results.keepAlive.ok).toBeGreaterThan(SHELL_UPGRADES);
-    }
-    expect((await httpGet(shellPort, '/v')).body).toBe('ok');
-    expect((await runCli(['-c', shellDir.path, '-s', 'quit'])).code).toBe(0);
+    const { dir, port } = await prepareConfig(config);
+    const logFile = join(dir.path, 'louailink.log');
+    const common = ['-c', dir.path, '--workers', '2', '--drain-timeout', '10s'];
+    expect((await runCli([...common, '-d', '--log', logFile])).code).toBe(0);
+    masters.add(await pidFromFile(dir.path));
+    await upgradeUnderLoad(port, dir.path, SHELL_UPGRADES, async (old) => {
+      expect((await runCli(['-c', dir.path, '-t'])).code).toBe(0);
+      process.kill(old, 'SIGQUIT');
+      const upgraded = await runCli([...common, '-d', '-u', '--log', logFile]);
+      expect(upgraded.code, upgraded.stderr).toBe(0);
+      return await pidFromFile(dir.path);
+    });
+    expect((await runCli(['-c', dir.path, '-s', 'quit'])).code).toBe(0);
   }, 90_000);
 
   it('stops gracefully after --upgrade-wait when no new master comes after SIGQUIT', async () => {
-    const quitDir = await createConfigDir();
-    dirs.push(quitDir);
-    const quitPort = await freePort();
-    await quitDir.write(CONFIG(quitPort));
-    const master = startLouailink(['-c', quitDir.path, '--workers', '1', '--upgrade-wait', '1s']);
-    await master.waitForLog((line) => line.msg === 'louailink started');
+    const { port, master } = await startMaster(config, ['--workers', '1', '--upgrade-wait', '1s']);
     const quitAt = Date.now();
     master.signal('SIGQUIT');
     // Still serving during the wait.
-    expect((await httpGet(quitPort, '/v')).body).toBe('ok');
+    expect((await httpGet(port, '/v')).body).toBe('ok');
     expect(await master.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - quitAt).toBeGreaterThanOrEqual(900);
   }, 20_000);

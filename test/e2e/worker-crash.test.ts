@@ -4,45 +4,24 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.ts';
-import { createConfigDir } from './helpers/config-dir.ts';
-import type { ConfigDir } from './helpers/config-dir.ts';
+import { gatewayConfig } from './helpers/gateway-config.ts';
 import { httpGet } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { childPids, startLouailink, stopAll } from './helpers/louailink-process.ts';
+import { childPids } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
+import { cleanupMasters, startMaster } from './helpers/master-fixture.ts';
 
 const KEEP_ALIVE_CONNECTIONS = 4;
 const CLOSE_CONCURRENCY = 2;
 
-let dir: ConfigDir;
 let port: number;
 let master: LouailinkProcess;
 
 beforeAll(async () => {
-  dir = await createConfigDir();
-  port = await freePort();
-  await dir.write(`servers:
-  main:
-    listen: 127.0.0.1:${port}
-    locations: [v]
-locations:
-  v:
-    path: =/v
-    plugins: [version]
-plugins:
-  version:
-    type: mock
-    body: ok
-`);
-  master = startLouailink(['-c', dir.path, '--workers', '2']);
-  await master.waitForLog((line) => line.msg === 'louailink started');
+  ({ port, master } = await startMaster((p) => gatewayConfig({ ports: p, body: 'ok' }), ['--workers', '2']));
 });
 
-afterAll(async () => {
-  await stopAll();
-  await dir.remove();
-});
+afterAll(cleanupMasters);
 
 const comm = async (pid: number): Promise<string> => (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
 
