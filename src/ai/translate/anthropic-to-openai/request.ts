@@ -62,9 +62,11 @@ export function translateAnthropicRequest(body: AnthropicRequestIn, opts: Anthro
   }
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const toolNames = new ToolNameMap(requestToolNames(body.tools, body.tool_choice, messages));
-  const out: OpenAiRequestOut = { model: opts.upstreamModel, messages: convertMessages(body.system, messages, {
-    report, toolNames, isReplayingReasoning: opts.replaysReasoningContent === true,
-  }) };
+  const isReplayingReasoning = opts.replaysReasoningContent === true;
+  const out: OpenAiRequestOut = {
+    model: opts.upstreamModel,
+    messages: convertMessages(body.system, messages, { report, toolNames, isReplayingReasoning }),
+  };
 
   let maxTokens = typeof body.max_tokens === 'number' && body.max_tokens >= 1 ? Math.floor(body.max_tokens) : opts.maxOutputTokens;
   if (maxTokens > opts.maxOutputTokens) {
