@@ -108,11 +108,13 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
       const body = await readJsonBody(req, ctx.maxBodyBytes);
       const settings = settingsByLocation.get(ctx.locationName) ?? DEFAULT_SETTINGS;
       const beta = req.headers['anthropic-beta'];
+      const version = req.headers['anthropic-version'];
       const queryAt = url.indexOf('?');
       const spec = route.build(body, {
         catalog,
         settings,
         anthropicBeta: Array.isArray(beta) ? beta.join(',') : beta,
+        anthropicVersion: Array.isArray(version) ? version[0] : version,
         query: queryAt === -1 ? '' : url.slice(queryAt),
       });
       tracker.clientModel = spec.clientModel;

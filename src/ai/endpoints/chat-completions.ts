@@ -42,6 +42,7 @@ export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): Exc
     model,
     isStream: request.isStream,
     anthropicBeta: undefined,
+    anthropicVersion: undefined,
     query: '',
     prepare,
   };

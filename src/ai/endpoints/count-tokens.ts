@@ -26,6 +26,7 @@ export function countTokensSpec(rawBody: unknown, ctx: EndpointContext): Exchang
     model,
     isStream: false,
     anthropicBeta: ctx.anthropicBeta,
+    anthropicVersion: ctx.anthropicVersion,
     query: ctx.query,
     prepare,
     localAnswer: () => JSON.stringify({ input_tokens: estimateAnthropicInputTokens(body) }),

@@ -15,5 +15,5 @@ export function embeddingsSpec(rawBody: unknown, ctx: EndpointContext): Exchange
     relay: new PassthroughRelay('openai', false, false),
     dropped: [],
   });
-  return { operation: 'embeddings', clientDialect: 'openai', clientModel, model, isStream: false, anthropicBeta: undefined, query: '', prepare };
+  return { operation: 'embeddings', clientDialect: 'openai', clientModel, model, isStream: false, anthropicBeta: undefined, anthropicVersion: undefined, query: '', prepare };
 }

@@ -15,8 +15,9 @@ const MAX_QUOTED_MODEL_CHARS = 200;
 export interface EndpointContext {
   readonly catalog: ModelCatalog;
   readonly settings: AiLocationSettings;
-  /** The client's `anthropic-beta` header. */
+  /** The client's `anthropic-beta` and `anthropic-version` headers. */
   readonly anthropicBeta: string | undefined;
+  readonly anthropicVersion: string | undefined;
   /** The request's query string including "?", or "". */
   readonly query: string;
 }

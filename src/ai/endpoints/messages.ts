@@ -50,6 +50,7 @@ export function messagesSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSp
     model,
     isStream,
     anthropicBeta: ctx.anthropicBeta,
+    anthropicVersion: ctx.anthropicVersion,
     query: ctx.query,
     prepare,
   };

@@ -31,8 +31,9 @@ export interface ExchangeSpec {
   readonly clientModel: string;
   readonly model: CatalogModel;
   readonly isStream: boolean;
-  /** The client's `anthropic-beta` header and query string, for Anthropic providers. */
+  /** The client's `anthropic-beta` and `anthropic-version` headers and query string, for Anthropic providers. */
   readonly anthropicBeta: string | undefined;
+  readonly anthropicVersion: string | undefined;
   readonly query: string;
   /** Builds the upstream request for a target. May throw GatewayError `bad_request` (strict mode). */
   prepare(target: ModelTarget): PreparedCall;

@@ -57,6 +57,7 @@ export async function runAttempt(
       body: prepared.body,
       key,
       anthropicBeta: spec.anthropicBeta,
+      anthropicVersion: spec.anthropicVersion,
       query: spec.query,
       signal: env.signal,
     });

@@ -2,8 +2,8 @@
  * The network providers (`openai`, `anthropic`, `azure-openai`): one undici Pool per provider origin,
  * built at compile time, and the per-type URL and authentication rules:
  * - openai:       {base_url}/chat/completions, {base_url}/embeddings; `authorization: Bearer <key>`
- * - anthropic:    {base_url}/v1/messages[/count_tokens]{client query}; `x-api-key`, `anthropic-version`,
- *                 the client's `anthropic-beta`
+ * - anthropic:    {base_url}/v1/messages[/count_tokens]{client query}; `x-api-key`, the client's
+ *                 `anthropic-version` (else the configured one) and `anthropic-beta`
  * - azure-openai: {base_url}/openai/deployments/{model}/chat/completions?api-version=…; `api-key`
  * The client's own credentials never reach this code: headers are built from scratch per call.
  */
@@ -95,7 +95,7 @@ export class HttpProvider implements Provider {
     const config = this.#config;
     if (config.type === 'anthropic') {
       if (secret !== undefined) headers['x-api-key'] = secret;
-      headers['anthropic-version'] = config.version;
+      headers['anthropic-version'] = call.anthropicVersion ?? config.version;
       if (call.anthropicBeta !== undefined) headers['anthropic-beta'] = call.anthropicBeta;
     } else if (config.type === 'azure-openai') {
       if (secret !== undefined) headers['api-key'] = secret;

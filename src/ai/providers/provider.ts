@@ -23,8 +23,9 @@ export interface UpstreamCall {
   readonly body: string;
   /** Undefined for providers without keys (mock). */
   readonly key: ProviderKey | undefined;
-  /** The client's `anthropic-beta` header, forwarded to Anthropic providers. */
+  /** The client's `anthropic-beta` and `anthropic-version` headers, forwarded to Anthropic providers. */
   readonly anthropicBeta: string | undefined;
+  readonly anthropicVersion: string | undefined;
   /** The client's query string ("" or "?beta=true"), forwarded to Anthropic providers. */
   readonly query: string;
   readonly signal: AbortSignal;
