@@ -3,13 +3,14 @@
  * blocks become one `tool` message each, placed before the rest of the turn (LiteLLM's order);
  * mid-conversation system messages (Claude Code's beta) stay where they are, as OpenAI allows; thinking
  * history is left out (an OpenAI-compatible upstream cannot verify Claude's signatures) unless the
- * upstream wants it back as `reasoning_content`; `cache_control`
- * is a caching hint with no OpenAI equivalent and is left out silently. Long tool names go through the
- * request's ToolNameMap.
+ * upstream wants it back as `reasoning_content`; `cache_control` is a caching hint that OpenAI does not
+ * have: it is left out silently, except for Claude-compatible upstreams (OpenRouter, LiteLLM in front of
+ * Claude), which take it on content parts. Long tool names go through the request's ToolNameMap.
  */
 import type {
   ChatCompletionAssistantMessageParam,
   ChatCompletionContentPart,
+  ChatCompletionContentPartText,
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
@@ -21,8 +22,45 @@ import type { ToolNameMap } from '../tool-names.ts';
 /** Text blocks of system prompts and tool results are joined with a newline. */
 const JOIN = '\n';
 
+export interface ConvertOptions {
+  readonly report: ParamReport;
+  readonly toolNames: ToolNameMap;
+  /** Send thinking history as `reasoning_content` (DeepSeek-style thinking with tool calls) instead of leaving it out. */
+  readonly isReplayingReasoning: boolean;
+  /** Keep `cache_control` on content parts (Claude-compatible upstreams); system and text then go as parts. */
+  readonly isKeepingCacheControl: boolean;
+}
+
 function systemText(system: unknown): string {
   return contentText(system);
+}
+
+function cacheControlOf(block: unknown): unknown {
+  return isRecord(block) && isRecord(block.cache_control) ? block.cache_control : undefined;
+}
+
+function hasCacheControl(content: unknown): boolean {
+  return Array.isArray(content) && content.some((block) => cacheControlOf(block) !== undefined);
+}
+
+/** Text blocks as text parts carrying their `cache_control` (an extension Claude-compatible upstreams read). */
+function cachedTextParts(content: unknown): ChatCompletionContentPartText[] {
+  const parts: ChatCompletionContentPartText[] = [];
+  for (const block of Array.isArray(content) ? content : []) {
+    if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') continue;
+    parts.push(withCacheControl({ type: 'text', text: block.text }, block));
+  }
+  return parts;
+}
+
+function withCacheControl<Part extends ChatCompletionContentPart>(part: Part, block: unknown): Part {
+  const cacheControl = cacheControlOf(block);
+  return cacheControl === undefined ? part : { ...part, cache_control: cacheControl };
+}
+
+/** A system prompt as OpenAI message content: joined text, or parts when its cache breakpoints are kept. */
+function systemContent(system: unknown, opts: ConvertOptions): string | ChatCompletionContentPartText[] {
+  return opts.isKeepingCacheControl && hasCacheControl(system) ? cachedTextParts(system) : systemText(system);
 }
 
 function toolResultText(content: unknown, report: ParamReport): string {
@@ -58,20 +96,25 @@ function documentPart(block: Record<string, unknown>, report: ParamReport): Chat
   return undefined;
 }
 
-function userParts(blocks: readonly unknown[], report: ParamReport, out: ChatCompletionMessageParam[]): void {
+function userParts(blocks: readonly unknown[], opts: ConvertOptions, out: ChatCompletionMessageParam[]): void {
+  const { report } = opts;
+  const keep = (part: ChatCompletionContentPart, block: unknown) => (opts.isKeepingCacheControl ? withCacheControl(part, block) : part);
   const parts: ChatCompletionContentPart[] = [];
   for (const block of blocks) {
     if (!isRecord(block)) continue;
     switch (block.type) {
-      case 'tool_result':
-        out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: toolResultText(block.content, report) });
+      case 'tool_result': {
+        const text = toolResultText(block.content, report);
+        const isCached = opts.isKeepingCacheControl && cacheControlOf(block) !== undefined;
+        out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: isCached ? [withCacheControl<ChatCompletionContentPartText>({ type: 'text', text }, block)] : text });
         break;
+      }
       case 'text':
-        if (typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
+        if (typeof block.text === 'string') parts.push(keep({ type: 'text', text: block.text }, block));
         break;
       case 'image': {
         const part = isRecord(block.source) ? imagePart(block.source, report) : undefined;
-        if (part !== undefined) parts.push(part);
+        if (part !== undefined) parts.push(keep(part, block));
         break;
       }
       case 'document': {
@@ -85,15 +128,8 @@ function userParts(blocks: readonly unknown[], report: ParamReport, out: ChatCom
   }
   if (parts.length === 0) return;
   // Text-only turns go as one string: not every OpenAI-compatible server takes part arrays.
-  const isTextOnly = parts.every((part) => part.type === 'text');
+  const isTextOnly = parts.every((part) => part.type === 'text' && !('cache_control' in part));
   out.push({ role: 'user', content: isTextOnly ? parts.map((part) => (part.type === 'text' ? part.text : '')).join(JOIN) : parts });
-}
-
-export interface ConvertOptions {
-  readonly report: ParamReport;
-  readonly toolNames: ToolNameMap;
-  /** Send thinking history as `reasoning_content` (DeepSeek-style thinking with tool calls) instead of leaving it out. */
-  readonly isReplayingReasoning: boolean;
 }
 
 /** The assistant message with the de-facto reasoning field of DeepSeek-style upstreams. */
@@ -136,20 +172,20 @@ function assistantMessage(blocks: readonly unknown[], opts: ConvertOptions): Ass
 export function convertMessages(system: unknown, messages: readonly unknown[], opts: ConvertOptions): ChatCompletionMessageParam[] {
   const { report } = opts;
   const out: ChatCompletionMessageParam[] = [];
-  const prompt = systemText(system);
-  if (prompt !== '') out.push({ role: 'system', content: prompt });
+  const prompt = systemContent(system, opts);
+  if (prompt.length > 0) out.push({ role: 'system', content: prompt });
   for (const message of messages) {
     if (!isRecord(message)) continue;
     const content = message.content;
     switch (message.role) {
       case 'system': {
-        const text = systemText(content);
-        if (text !== '') out.push({ role: 'system', content: text });
+        const text = systemContent(content, opts);
+        if (text.length > 0) out.push({ role: 'system', content: text });
         break;
       }
       case 'user':
         if (typeof content === 'string') out.push({ role: 'user', content });
-        else if (Array.isArray(content)) userParts(content, report, out);
+        else if (Array.isArray(content)) userParts(content, opts, out);
         break;
       case 'assistant': {
         const converted = typeof content === 'string'

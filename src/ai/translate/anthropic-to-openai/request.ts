@@ -30,6 +30,8 @@ export interface AnthropicToOpenAiRequestOptions {
   readonly supportsReasoningEffort?: boolean;
   /** The upstream wants earlier thinking back as `reasoning_content` (DeepSeek-style tool loops). */
   readonly replaysReasoningContent?: boolean;
+  /** The upstream is Claude behind an OpenAI-compatible API (OpenRouter, LiteLLM): keep `cache_control` on parts. */
+  readonly keepsCacheControl?: boolean;
 }
 
 export interface TranslatedAnthropicRequest extends TranslatedRequest<OpenAiRequestOut> {
@@ -62,11 +64,8 @@ export function translateAnthropicRequest(body: AnthropicRequestIn, opts: Anthro
   }
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const toolNames = new ToolNameMap(requestToolNames(body.tools, body.tool_choice, messages));
-  const isReplayingReasoning = opts.replaysReasoningContent === true;
-  const out: OpenAiRequestOut = {
-    model: opts.upstreamModel,
-    messages: convertMessages(body.system, messages, { report, toolNames, isReplayingReasoning }),
-  };
+  const convertOptions = { report, toolNames, isReplayingReasoning: opts.replaysReasoningContent === true, isKeepingCacheControl: opts.keepsCacheControl === true };
+  const out: OpenAiRequestOut = { model: opts.upstreamModel, messages: convertMessages(body.system, messages, convertOptions) };
 
   let maxTokens = typeof body.max_tokens === 'number' && body.max_tokens >= 1 ? Math.floor(body.max_tokens) : opts.maxOutputTokens;
   if (maxTokens > opts.maxOutputTokens) {
