@@ -1,0 +1,87 @@
+/**
+ * Where access-log lines go, without blocking the event loop: stdout or a file through an asynchronous
+ * SonicBoom (pino.destination, sync: false: lines are buffered and written in the background), or, with
+ * rotation, a pino-roll worker thread writing `<file>.<slot>.N.log` (one file family per worker slot:
+ * two pino-roll instances must never share a base name; components.md §5). Pending lines are flushed
+ * synchronously when the process exits.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pino } from 'pino';
+
+export interface LogRotation {
+  readonly sizeBytes?: number | undefined;
+  readonly frequency?: 'hourly' | 'daily' | undefined;
+  readonly count: number;
+}
+
+export interface LogWriterOptions {
+  /** "stdout" or a file path. */
+  readonly file: string;
+  /** Relative paths resolve here. */
+  readonly baseDir: string;
+  readonly rotate?: LogRotation | undefined;
+  /** The worker's slot, part of rotated file names. */
+  readonly slot: number;
+}
+
+export interface LogWriter {
+  write(line: string): void;
+  /** Writes what is buffered (synchronously; for exit paths). */
+  flushSync(): void;
+  /** Reopens the file (after an external rotation moved it). */
+  reopen(): void;
+  close(): void;
+}
+
+interface SyncFlushable {
+  write(data: string): boolean;
+  flushSync(): void;
+  end(): void;
+}
+
+function wrap(stream: SyncFlushable, reopen: () => void): LogWriter {
+  const onExit = (): void => {
+    try {
+      stream.flushSync();
+    } catch {
+      // Nothing left to do at exit; a lost tail is better than a crash in the exit path.
+    }
+  };
+  process.on('exit', onExit);
+  return {
+    write: (line) => {
+      stream.write(line);
+    },
+    flushSync: onExit,
+    reopen,
+    close: () => {
+      process.off('exit', onExit);
+      onExit();
+      stream.end();
+    },
+  };
+}
+
+export function createLogWriter(options: LogWriterOptions): LogWriter {
+  if (options.file === 'stdout') {
+    const dest = pino.destination({ dest: 1, sync: false });
+    return wrap(dest, () => undefined);
+  }
+  const path = isAbsolute(options.file) ? options.file : resolve(options.baseDir, options.file);
+  const rotate = options.rotate;
+  if (rotate !== undefined && (rotate.sizeBytes !== undefined || rotate.frequency !== undefined)) {
+    const transport = pino.transport({
+      target: 'pino-roll',
+      options: {
+        file: `${path}.${options.slot}`,
+        ...(rotate.sizeBytes === undefined ? {} : { size: `${Math.max(1, Math.round(rotate.sizeBytes / 1024))}k` }),
+        ...(rotate.frequency === undefined ? {} : { frequency: rotate.frequency }),
+        limit: { count: rotate.count },
+        mkdir: true,
+      },
+    }) as unknown as SyncFlushable;
+    return wrap(transport, () => undefined);
+  }
+  const dest = pino.destination({ dest: path, sync: false, mkdir: true, append: true });
+  return wrap(dest, () => dest.reopen());
+}

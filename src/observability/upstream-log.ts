@@ -1,0 +1,51 @@
+/**
+ * The optional upstream debug log (`observability.upstream_log`): one JSON line per direction of an
+ * upstream exchange with headers and a body excerpt, credentials redacted (./redact.ts). Bodies are cut
+ * at `maxBodyBytes` so a long stream cannot flood the disk. Written through the access log's
+ * non-blocking writer.
+ */
+import type { LogWriter } from './access-log/log-writer.ts';
+import { redactBody, redactHeaders } from './redact.ts';
+
+export interface UpstreamLogEntry {
+  readonly requestId: string;
+  readonly direction: 'request' | 'response';
+  /** Upstream or provider name. */
+  readonly upstream: string;
+  readonly url?: string;
+  readonly status?: number;
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
+  readonly body: string | Buffer;
+}
+
+export class UpstreamLog {
+  readonly #writer: LogWriter;
+  readonly #maxBodyBytes: number;
+
+  constructor(writer: LogWriter, maxBodyBytes: number) {
+    this.#writer = writer;
+    this.#maxBodyBytes = maxBodyBytes;
+  }
+
+  record(entry: UpstreamLogEntry): void {
+    const raw = typeof entry.body === 'string' ? Buffer.from(entry.body) : entry.body;
+    const isCut = raw.length > this.#maxBodyBytes;
+    const body = redactBody((isCut ? raw.subarray(0, this.#maxBodyBytes) : raw).toString('utf8'));
+    const line = {
+      time: new Date().toISOString(),
+      request_id: entry.requestId,
+      direction: entry.direction,
+      upstream: entry.upstream,
+      ...(entry.url === undefined ? {} : { url: redactBody(entry.url) }),
+      ...(entry.status === undefined ? {} : { status: entry.status }),
+      headers: redactHeaders(entry.headers),
+      body,
+      ...(isCut ? { body_truncated_at: this.#maxBodyBytes } : {}),
+    };
+    this.#writer.write(`${JSON.stringify(line)}\n`);
+  }
+
+  close(): void {
+    this.#writer.close();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Observability of one worker for one config: the request observer (metrics cells, usage tracker,
+ * access log), the built-in endpoints per server, and the hub that answers cluster-wide questions —
+ * the master over IPC when a channel is given (cluster worker), else the worker itself (in-process
+ * gateway). Node's process metrics (prom-client's default collectors) join every report.
+ */
+import promClient from 'prom-client';
+import type { Config } from '../config/schema.ts';
+import { createLogWriter } from './access-log/log-writer.ts';
+import { compileLogFormat } from './access-log/log-template.ts';
+import type { WorkerReport } from './cluster-state.ts';
+import { compileEndpoints } from './endpoints.ts';
+import type { BuiltInHandler } from './endpoints.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import type { MetricSnapshot } from './metric-snapshot.ts';
+import { LocalHub } from './observability-hub.ts';
+import type { ObservabilityHub } from './observability-hub.ts';
+import type { WorkerIdentity } from './observability-messages.ts';
+import { RequestObserver } from './request-observer.ts';
+import { UpstreamLog } from './upstream-log.ts';
+import { WorkerChannel } from './worker-channel.ts';
+import type { ChannelProcess } from './worker-channel.ts';
+
+export interface WorkerObservabilityOptions {
+  readonly config: Config;
+  readonly configDir: string;
+  readonly identity: WorkerIdentity;
+  /** The IPC channel to the master (a cluster worker's `process`); absent in an in-process gateway. */
+  readonly channel?: ChannelProcess | undefined;
+  /** Report interval override (tests). */
+  readonly reportIntervalMs?: number;
+}
+
+export interface WorkerObservability {
+  /** Null when neither metrics nor the access log are on: the request path skips observability. */
+  readonly observer: RequestObserver | null;
+  readonly hub: ObservabilityHub;
+  readonly upstreamLog: UpstreamLog | null;
+  /** The built-in endpoints of a server; null when it has none. */
+  endpointsFor(serverName: string): ReadonlyMap<string, BuiltInHandler> | null;
+  /** Sends the last report to the master (call after the drain, before exit). */
+  flushFinal(): Promise<void>;
+  close(): void;
+}
+
+let processRegistry: promClient.Registry | undefined;
+
+/** Node's process metrics, collected once per process whatever the number of configs compiled. */
+function processMetrics(): promClient.Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new promClient.Registry();
+    promClient.collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+export function createWorkerObservability(options: WorkerObservabilityOptions): WorkerObservability {
+  const { config, configDir, identity } = options;
+  const obs = config.observability;
+  const accessLogConfig = obs.access_log;
+  const accessLog = accessLogConfig.enabled
+    ? {
+        format: compileLogFormat(accessLogConfig.format),
+        writer: createLogWriter({
+          file: accessLogConfig.file,
+          baseDir: configDir,
+          slot: identity.slot,
+          rotate:
+            accessLogConfig.rotate === undefined
+              ? undefined
+              : { sizeBytes: accessLogConfig.rotate.size, frequency: accessLogConfig.rotate.frequency, count: accessLogConfig.rotate.count },
+        }),
+      }
+    : null;
+  const metrics = new GatewayMetrics();
+  const observer =
+    obs.metrics.enabled || accessLog !== null
+      ? new RequestObserver({ metrics, locationNames: Object.keys(config.locations), accessLog })
+      : null;
+  const collect = async (): Promise<WorkerReport> => {
+    const processSnapshot = obs.metrics.enabled ? ((await processMetrics().getMetricsAsJSON()) as unknown as MetricSnapshot[]) : [];
+    return {
+      type: 'obs:report',
+      identity,
+      metrics: obs.metrics.enabled ? [...metrics.snapshot(), ...processSnapshot] : [],
+      usage: observer === null ? { locations: [], tokens: [], keys: [] } : observer.usage.takeDelta(),
+    };
+  };
+  const channel = options.channel === undefined ? null : new WorkerChannel(options.channel, collect, options.reportIntervalMs);
+  const hub: ObservabilityHub = channel ?? new LocalHub(collect);
+  const upstreamLog =
+    obs.upstream_log === undefined
+      ? null
+      : new UpstreamLog(createLogWriter({ file: obs.upstream_log.file, baseDir: configDir, slot: identity.slot }), obs.upstream_log.max_body);
+
+  const endpoints = new Map<string, ReadonlyMap<string, BuiltInHandler> | null>();
+  for (const serverName of Object.keys(config.servers)) {
+    const servesMetrics = obs.metrics.enabled && (obs.metrics.servers === undefined || obs.metrics.servers.includes(serverName));
+    const handlers = compileEndpoints({
+      isHealthEnabled: obs.health,
+      metricsPath: servesMetrics ? obs.metrics.path : null,
+      token: obs.metrics.token,
+      hub,
+    });
+    endpoints.set(serverName, handlers.size === 0 ? null : handlers);
+  }
+
+  return {
+    observer,
+    hub,
+    upstreamLog,
+    endpointsFor: (serverName) => endpoints.get(serverName) ?? null,
+    flushFinal: async () => {
+      accessLog?.writer.flushSync();
+      await channel?.flushFinal();
+    },
+    close: () => {
+      channel?.close();
+      accessLog?.writer.close();
+      upstreamLog?.close();
+    },
+  };
+}
