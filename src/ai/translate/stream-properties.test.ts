@@ -23,25 +23,19 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)] as T;
 }
 
-function fragments(rand: () => number, text: string): string[] {
+/** `text` cut into pieces of 1 to `maxSize` characters. */
+function cut(rand: () => number, text: string, maxSize: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length;) {
-    const size = 1 + Math.floor(rand() * 6);
+    const size = 1 + Math.floor(rand() * maxSize);
     out.push(text.slice(i, i + size));
     i += size;
   }
   return out;
 }
 
-function splitAt(rand: () => number, text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length;) {
-    const size = 1 + Math.floor(rand() * 40);
-    out.push(text.slice(i, i + size));
-    i += size;
-  }
-  return out;
-}
+const fragments = (rand: () => number, text: string): string[] => cut(rand, text, 6);
+const splitAt = (rand: () => number, text: string): string[] => cut(rand, text, 40);
 
 function parse(text: string): Array<{ event: string | undefined; data: string }> {
   const parser = new SseParser();

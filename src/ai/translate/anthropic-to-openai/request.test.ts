@@ -1,34 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFixtureJson, thrownBy } from '../../../../test/fixtures/translate/load-fixture.ts';
-import { UnsupportedParamError } from '../param-report.ts';
+import { describeRequestCases } from '../../../../test/fixtures/translate/request-cases.ts';
 import type { AnthropicRequestIn } from '../wire-types.ts';
 import { translateAnthropicRequest, type AnthropicToOpenAiRequestOptions } from './request.ts';
 
-interface RequestCase {
-  readonly name: string;
-  readonly options: AnthropicToOpenAiRequestOptions;
-  readonly request: AnthropicRequestIn;
-  readonly expected?: { body: unknown; dropped: string[] };
-  readonly expectedError?: { code: string; param: string };
-}
-
-const CASES = readFixtureJson<RequestCase[]>('anthropic-to-openai/requests.json');
-
-describe('translateAnthropicRequest (golden fixtures)', () => {
-  for (const testCase of CASES) {
-    it(testCase.name, () => {
-      if (testCase.expectedError !== undefined) {
-        const caught = thrownBy(() => translateAnthropicRequest(testCase.request, testCase.options));
-        expect(caught).toBeInstanceOf(UnsupportedParamError);
-        const err = caught as UnsupportedParamError;
-        expect({ code: err.code, param: err.param, status: err.status }).toEqual({ ...testCase.expectedError, status: 400 });
-        return;
-      }
-      const { body, dropped } = translateAnthropicRequest(testCase.request, testCase.options);
-      expect({ body, dropped }).toEqual(testCase.expected);
-    });
-  }
-});
+describeRequestCases<AnthropicRequestIn, AnthropicToOpenAiRequestOptions>('translateAnthropicRequest (golden fixtures)', 'anthropic-to-openai/requests.json', translateAnthropicRequest);
 
 describe('translateAnthropicRequest', () => {
   const opts = { upstreamModel: 'gpt-4o', maxOutputTokens: 16384, strict: false };

@@ -1,34 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFixtureJson, thrownBy } from '../../../../test/fixtures/translate/load-fixture.ts';
-import { UnsupportedParamError } from '../param-report.ts';
+import { describeRequestCases } from '../../../../test/fixtures/translate/request-cases.ts';
 import type { OpenAiRequestIn } from '../wire-types.ts';
 import { translateOpenAiRequest, type OpenAiToAnthropicRequestOptions } from './request.ts';
 
-interface RequestCase {
-  readonly name: string;
-  readonly options: OpenAiToAnthropicRequestOptions;
-  readonly request: OpenAiRequestIn;
-  readonly expected?: { body: unknown; dropped: string[] };
-  readonly expectedError?: { code: string; param: string };
-}
-
-const CASES = readFixtureJson<RequestCase[]>('openai-to-anthropic/requests.json');
-
-describe('translateOpenAiRequest (golden fixtures)', () => {
-  for (const testCase of CASES) {
-    it(testCase.name, () => {
-      if (testCase.expectedError !== undefined) {
-        const caught = thrownBy(() => translateOpenAiRequest(testCase.request, testCase.options));
-        expect(caught).toBeInstanceOf(UnsupportedParamError);
-        const err = caught as UnsupportedParamError;
-        expect({ code: err.code, param: err.param, status: err.status }).toEqual({ ...testCase.expectedError, status: 400 });
-        return;
-      }
-      const result = translateOpenAiRequest(testCase.request, testCase.options);
-      expect(result).toEqual(testCase.expected);
-    });
-  }
-});
+describeRequestCases<OpenAiRequestIn, OpenAiToAnthropicRequestOptions>('translateOpenAiRequest (golden fixtures)', 'openai-to-anthropic/requests.json', translateOpenAiRequest);
 
 describe('translateOpenAiRequest', () => {
   const opts = { upstreamModel: 'claude-haiku-4-5', maxOutputTokens: 64000, strict: false };
