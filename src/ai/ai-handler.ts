@@ -106,6 +106,8 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
     try {
       if (req.method !== 'POST') throw new GatewayError('method_not_allowed', undefined, { headers: { allow: 'POST' } });
       const body = await readJsonBody(req, ctx.maxBodyBytes);
+      const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
+      if (typeof model === 'string') tracker.clientModel = model;
       const settings = settingsByLocation.get(ctx.locationName) ?? DEFAULT_SETTINGS;
       const beta = req.headers['anthropic-beta'];
       const version = req.headers['anthropic-version'];
@@ -117,7 +119,6 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
         anthropicVersion: Array.isArray(version) ? version[0] : version,
         query: queryAt === -1 ? '' : url.slice(queryAt),
       });
-      tracker.clientModel = spec.clientModel;
       await runExchange(spec, { res, requestId: ctx.requestId, settings, keyStates, tracker, signal: aborted.signal, now, random });
     } catch (err) {
       const status = sendError(res, err, route.dialect, ctx.requestId);
