@@ -1,19 +1,27 @@
 /**
  * Shared coarse deadlines. One unref'd interval per worker scans the pending entries every
  * `DEADLINE_TICK_MS` instead of one timer per request, so a deadline fires between 0 and one tick
- * late. The interval runs only while entries are pending. Used for the upstream total deadline of
- * non-streaming responses (streams have none).
+ * late. Used for the upstream total deadline of non-streaming responses (streams have none).
+ *
+ * Per request this costs two pointer updates: entries form an intrusive doubly-linked list (no Set
+ * hashing, nothing allocated), and `delete` never touches the interval. The tick stops the interval when
+ * it finds the list empty, and the next `add` restarts it, so a worker that serves one request at a time
+ * does not create and clear a timer per request.
  */
 export const DEADLINE_TICK_MS = 250;
 
 export interface DeadlineEntry {
   /** `performance.now()`-based time at which `onDeadline` runs. */
   deadlineAt: number;
+  /** List links, owned by the DeadlineTimer the entry is in (null when in none). */
+  deadlinePrev: DeadlineEntry | null;
+  deadlineNext: DeadlineEntry | null;
   onDeadline(): void;
 }
 
 export class DeadlineTimer {
-  readonly #entries = new Set<DeadlineEntry>();
+  #head: DeadlineEntry | null = null;
+  #size = 0;
   #interval: NodeJS.Timeout | null = null;
   readonly #tickMs: number;
 
@@ -22,31 +30,51 @@ export class DeadlineTimer {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
+  /** Adds an entry that is in no timer yet. */
   add(entry: DeadlineEntry): void {
-    this.#entries.add(entry);
+    const head = this.#head;
+    entry.deadlinePrev = null;
+    entry.deadlineNext = head;
+    if (head !== null) head.deadlinePrev = entry;
+    this.#head = entry;
+    this.#size++;
     if (this.#interval === null) {
       this.#interval = setInterval(() => this.#tick(), this.#tickMs);
       this.#interval.unref();
     }
   }
 
+  /** Removes an entry that `add` put in this timer; a no-op for one already removed. */
   delete(entry: DeadlineEntry): void {
-    this.#entries.delete(entry);
-    if (this.#entries.size === 0 && this.#interval !== null) {
-      clearInterval(this.#interval);
-      this.#interval = null;
-    }
+    const prev = entry.deadlinePrev;
+    const next = entry.deadlineNext;
+    if (prev === null && this.#head !== entry) return;
+    if (prev === null) this.#head = next;
+    else prev.deadlineNext = next;
+    if (next !== null) next.deadlinePrev = prev;
+    entry.deadlinePrev = null;
+    entry.deadlineNext = null;
+    this.#size--;
   }
 
   #tick(): void {
+    if (this.#head === null) {
+      if (this.#interval !== null) clearInterval(this.#interval);
+      this.#interval = null;
+      return;
+    }
     const now = performance.now();
-    for (const entry of this.#entries) {
-      if (entry.deadlineAt > now) continue;
-      this.delete(entry);
-      entry.onDeadline();
+    let entry: DeadlineEntry | null = this.#head;
+    while (entry !== null) {
+      const next: DeadlineEntry | null = entry.deadlineNext;
+      if (entry.deadlineAt <= now) {
+        this.delete(entry);
+        entry.onDeadline();
+      }
+      entry = next;
     }
   }
 }
