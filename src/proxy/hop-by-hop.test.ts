@@ -37,3 +37,16 @@ describe('copyResponseHeaders', () => {
     expect(out).toEqual({ 'set-cookie': ['a=1', 'b=2'], 'content-type': 'text/plain' });
   });
 });
+
+describe('Connection header values', () => {
+  it('keeps every end-to-end header when Connection only says keep-alive or close, in any case', () => {
+    for (const connection of ['keep-alive', 'Keep-Alive', 'close', 'CLOSE']) {
+      expect(copyResponseHeaders({ connection, 'content-type': 'text/plain', 'x-a': '1' })).toEqual({ 'content-type': 'text/plain', 'x-a': '1' });
+    }
+  });
+
+  it('drops a header named alone in Connection, also when it has the length of "keep-alive"', () => {
+    expect(copyResponseHeaders({ connection: 'X-Private1', 'x-private1': 's', 'x-b': '2' })).toEqual({ 'x-b': '2' });
+    expect(copyResponseHeaders({ connection: ['close', 'x-c'], 'x-c': '3', 'x-d': '4' })).toEqual({ 'x-d': '4' });
+  });
+});

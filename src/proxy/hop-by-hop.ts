@@ -25,6 +25,9 @@ type HeaderSource = IncomingHttpHeaders | Record<string, string | string[] | und
 function connectionTokens(value: string | string[] | undefined): Set<string> | null {
   if (value === undefined) return null;
   const text = typeof value === 'string' ? value : value.join(',');
+  // Nearly every message says just "keep-alive" or "close": answer those without splitting.
+  const length = text.length;
+  if ((length === 10 || length === 5) && isPlainConnectionOption(text)) return null;
   let tokens: Set<string> | null = null;
   for (const raw of text.split(',')) {
     const token = raw.trim().toLowerCase();
@@ -32,6 +35,11 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | n
     (tokens ??= new Set()).add(token);
   }
   return tokens;
+}
+
+function isPlainConnectionOption(text: string): boolean {
+  const lower = text.toLowerCase();
+  return lower === 'keep-alive' || lower === 'close';
 }
 
 function copyHeaders(src: HeaderSource, dropHost: boolean): HeaderMap {
