@@ -1,6 +1,7 @@
 /**
  * Anthropic `system` + `messages` → OpenAI `messages` (ai-gateways.md §2.2). A user turn's tool_result
- * blocks become one `tool` message each, placed before the rest of the turn (LiteLLM's order);
+ * blocks become one `tool` message each, placed before the rest of the turn (LiteLLM's order), their
+ * images moved to the user message that follows (tool messages carry text only);
  * mid-conversation system messages (Claude Code's beta) stay where they are, as OpenAI allows; thinking
  * history is left out (an OpenAI-compatible upstream cannot verify Claude's signatures) unless the
  * upstream wants it back as `reasoning_content`; `cache_control` is a caching hint that OpenAI does not
@@ -63,14 +64,24 @@ function systemContent(system: unknown, opts: ConvertOptions): string | ChatComp
   return opts.isKeepingCacheControl && hasCacheControl(system) ? cachedTextParts(system) : systemText(system);
 }
 
-function toolResultText(content: unknown, report: ParamReport): string {
+/**
+ * A tool result's text for the `tool` message. OpenAI tool messages carry text only, so its images are
+ * handed to `images` and go in the user message that follows the tool messages.
+ */
+function toolResultText(content: unknown, report: ParamReport, images: ChatCompletionContentPart[]): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   const texts: string[] = [];
   for (const block of content) {
     if (!isRecord(block)) continue;
-    if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else report.drop(`messages[].content[].tool_result.${String(block.type)}`);
+    if (block.type === 'text' && typeof block.text === 'string') {
+      texts.push(block.text);
+    } else if (block.type === 'image' && isRecord(block.source)) {
+      const part = imagePart(block.source, report);
+      if (part !== undefined) images.push(part);
+    } else {
+      report.drop(`messages[].content[].tool_result.${String(block.type)}`);
+    }
   }
   return texts.join(JOIN);
 }
@@ -104,7 +115,7 @@ function userParts(blocks: readonly unknown[], opts: ConvertOptions, out: ChatCo
     if (!isRecord(block)) continue;
     switch (block.type) {
       case 'tool_result': {
-        const text = toolResultText(block.content, report);
+        const text = toolResultText(block.content, report, parts);
         const isCached = opts.isKeepingCacheControl && cacheControlOf(block) !== undefined;
         out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: isCached ? [withCacheControl<ChatCompletionContentPartText>({ type: 'text', text }, block)] : text });
         break;
