@@ -9,20 +9,24 @@
  * - Errors before the response head → a rendered error (502/504/413); after it → the client response is
  *   destroyed (HTTP/1.1 incomplete body, HTTP/2 RST_STREAM), never a clean end.
  * - Deadline: `timeouts.total` covers the whole exchange unless the response is text/event-stream.
+ * - Response head of a stream (SSE, or no Content-Length) on HTTP/1.1: it leaves with the first body chunk
+ *   when that chunk came in the same upstream read (one write, one packet: the usual case), else a microtask
+ *   flushes it alone once undici's parser returns, so a client never waits for a slow first token to see it.
  */
-import { Http2ServerRequest } from 'node:http2';
-import type { Readable, Writable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import type { DeadlineEntry } from './deadline-timer.ts';
 import { sharedDeadlines } from './deadline-timer.ts';
-import type { ForwardedApplier } from './forwarded.ts';
+import type { ForwardedApplier, ForwardedContext } from './forwarded.ts';
 import type { HeaderRuleSet } from './header-rules.ts';
 import { copyRequestHeaders, copyResponseHeaders } from './hop-by-hop.ts';
 import { LimitedBody, upstreamBody } from './request-body.ts';
 import type { GeneratedResponseOptions } from './respond-error.ts';
-import { isResponseGone, respondError, writeResponseHead } from './respond-error.ts';
+import { respondError, writeResponseHead } from './respond-error.ts';
 import type { PathRewriter } from './rewrite.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
@@ -61,23 +65,30 @@ function timeoutOrConnectError(err: Error, connecting: boolean): GatewayError {
 
 class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   deadlineAt = 0;
+  deadlinePrev: DeadlineEntry | null = null;
+  deadlineNext: DeadlineEntry | null = null;
   readonly #res: GatewayResponse;
   readonly #route: ProxyRoute;
   readonly #requestId: string;
   readonly #options: Dispatcher.DispatchOptions;
   readonly #body: Readable | null;
+  /** HTTP/2 compat response (decided once from the request, no instanceof on the hot path). */
+  readonly #isH2: boolean;
   #phase = PHASE_CONNECTING;
   #ctl: DispatchController | null = null;
   #target = 0;
   #attempts = 0;
   #isWaitingDrain = false;
+  /** HTTP/1.1 stream head written but not sent yet: it goes with the first chunk or a microtask sends it. */
+  #isHeadPending = false;
 
-  constructor(res: GatewayResponse, route: ProxyRoute, requestId: string, options: Dispatcher.DispatchOptions, body: Readable | null) {
+  constructor(res: GatewayResponse, route: ProxyRoute, requestId: string, options: Dispatcher.DispatchOptions, body: Readable | null, isH2: boolean) {
     this.#res = res;
     this.#route = route;
     this.#requestId = requestId;
     this.#options = options;
     this.#body = body;
+    this.#isH2 = isH2;
   }
 
   start(): void {
@@ -132,8 +143,16 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
       this.deadlineAt = 0;
     }
     try {
-      // Streams of unknown length get their head now, not with the first chunk.
-      writeResponseHead(res, statusCode, out, isEventStream || headers['content-length'] === undefined);
+      if (this.#isH2) {
+        writeResponseHead(res, statusCode, out, true);
+      } else {
+        (res as ServerResponse).writeHead(statusCode, out);
+        // Streams of unknown length get their head now, not only with a first chunk that may be slow.
+        if (isEventStream || headers['content-length'] === undefined) {
+          this.#isHeadPending = true;
+          queueMicrotask(this.#flushPendingHead);
+        }
+      }
     } catch (err) {
       this.#finish();
       ctl.abort(err as Error);
@@ -144,12 +163,13 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
 
   onResponseData(ctl: DispatchController, chunk: Buffer): void {
     if (this.#phase === PHASE_DONE) return;
-    const out: Writable = this.#res;
-    if (!out.write(chunk)) {
+    // An unsent head leaves with this chunk (node prepends it to the first write).
+    this.#isHeadPending = false;
+    if (!(this.#res as ServerResponse).write(chunk)) {
       ctl.pause();
       if (!this.#isWaitingDrain) {
         this.#isWaitingDrain = true;
-        this.#res.once('drain', this.#onDrain);
+        this.#res.once('drain', () => this.#onDrain());
       }
     }
   }
@@ -198,15 +218,24 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
 
   #finish(): void {
     this.#phase = PHASE_DONE;
+    this.#isHeadPending = false;
     if (this.deadlineAt !== 0) {
       sharedDeadlines.delete(this);
       this.deadlineAt = 0;
     }
   }
 
-  #onDrain = (): void => {
+  #onDrain(): void {
     this.#isWaitingDrain = false;
     if (this.#phase !== PHASE_DONE) this.#ctl?.resume();
+  }
+
+  #flushPendingHead = (): void => {
+    if (!this.#isHeadPending) return;
+    this.#isHeadPending = false;
+    // No chunk and no end since the head was written (both clear the flag), so the head is still unsent.
+    const res = this.#res as ServerResponse;
+    if (!res.destroyed) res.flushHeaders();
   };
 
   #onClientClose = (): void => {
@@ -217,25 +246,43 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   };
 }
 
+/** The forwarded applier's view of the request; the peer address is read only if the applier asks for it. */
+class RequestForwardedContext implements ForwardedContext {
+  readonly proto: 'http' | 'https';
+  readonly host: string | undefined;
+  readonly #req: GatewayRequest;
+
+  constructor(req: GatewayRequest, proto: 'http' | 'https', host: string | undefined) {
+    this.#req = req;
+    this.proto = proto;
+    this.host = host;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#req.socket?.remoteAddress;
+  }
+}
+
 /** Proxies one request to the route's upstream; never throws, never rejects. */
 export function forwardRequest(req: GatewayRequest, res: GatewayResponse, route: ProxyRoute, requestId: string, proto: 'http' | 'https'): void {
+  const isH2 = req.httpVersionMajor === 2;
+  if (res.writableEnded || (isH2 ? (res as Http2ServerResponse).stream.destroyed : res.destroyed)) return;
   const upstream = route.upstream;
   const reqHeaders = req.headers;
   const headers = copyRequestHeaders(reqHeaders, upstream.preserveHost);
   headers['x-request-id'] = requestId;
   if (route.forwarded !== null) {
-    const host = reqHeaders.host ?? (req instanceof Http2ServerRequest ? req.authority : undefined);
-    route.forwarded(headers, { remoteAddress: req.socket?.remoteAddress, proto, host });
+    const host = reqHeaders.host ?? (isH2 ? (req as Http2ServerRequest).authority : undefined);
+    route.forwarded(headers, new RequestForwardedContext(req, proto, host));
   }
   if (route.requestRules !== null) route.requestRules.apply(headers);
   const url = req.url ?? '/';
-  const body = upstreamBody(req, route.maxBodyBytes);
+  const body = upstreamBody(req, route.maxBodyBytes, isH2);
   const options: Dispatcher.DispatchOptions = {
     path: route.rewrite === null ? url : route.rewrite(url),
     method: req.method ?? 'GET',
     headers,
     body,
   };
-  if (isResponseGone(res)) return;
-  new ProxyExchange(res, route, requestId, options, body).start();
+  new ProxyExchange(res, route, requestId, options, body, isH2).start();
 }

@@ -70,9 +70,12 @@ export class LimitedBody extends Readable {
   };
 }
 
-/** True when the request carries no body (so it can always be retried on another target). */
-export function isBodyless(req: GatewayRequest): boolean {
-  if (req instanceof Http2ServerRequest) return req.stream.endAfterHeaders;
+/**
+ * True when the request carries no body (so it can always be retried on another target). `isH2` is the
+ * caller's `req.httpVersionMajor === 2`, so the hot path needs no instanceof check.
+ */
+export function isBodyless(req: GatewayRequest, isH2: boolean = req instanceof Http2ServerRequest): boolean {
+  if (isH2) return (req as Http2ServerRequest).stream.endAfterHeaders;
   const headers = req.headers;
   return headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
 }
@@ -81,8 +84,8 @@ export function isBodyless(req: GatewayRequest): boolean {
  * The body to send upstream: null (no body), the request itself (HTTP/1.1 with Content-Length) or a
  * LimitedBody.
  */
-export function upstreamBody(req: GatewayRequest, maxBodyBytes: number): Readable | null {
-  if (isBodyless(req)) return null;
-  if (req instanceof Http2ServerRequest || req.headers['content-length'] === undefined) return new LimitedBody(req, maxBodyBytes);
+export function upstreamBody(req: GatewayRequest, maxBodyBytes: number, isH2: boolean = req instanceof Http2ServerRequest): Readable | null {
+  if (isBodyless(req, isH2)) return null;
+  if (isH2 || req.headers['content-length'] === undefined) return new LimitedBody(req, maxBodyBytes);
   return req;
 }

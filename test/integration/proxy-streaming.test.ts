@@ -13,6 +13,7 @@ import type { TestUpstream } from '../helpers/upstream.ts';
 
 const EVENT_GAP_MS = 100;
 const EVENTS = 5;
+const LATE_EVENT_MS = 400;
 const FLOOD_BYTES = 200 * 1024 * 1024;
 
 let gateway: TestGateway;
@@ -38,6 +39,11 @@ beforeAll(async () => {
         }
       }, EVENT_GAP_MS);
       out.on('close', () => clearInterval(timer));
+    } else if (req.url === '/sse-late') {
+      out.writeHead(200, { 'content-type': 'text/event-stream' });
+      out.flushHeaders();
+      const timer = setTimeout(() => out.end('data: late\n\n'), LATE_EVENT_MS);
+      out.on('close', () => clearTimeout(timer));
     } else if (req.url === '/flood') {
       out.writeHead(200, { 'content-type': 'application/octet-stream' });
       const chunk = Buffer.alloc(64 * 1024, 'f');
@@ -105,6 +111,16 @@ describe('streaming', () => {
     }
     expect(arrivedAt).toHaveLength(EVENTS);
     for (let i = 0; i < EVENTS; i++) expect((arrivedAt[i] ?? 0) - (sentAt[i] ?? 0)).toBeLessThan(50);
+  });
+
+  it('sends the head of an SSE response at once when its first event comes later', async () => {
+    const startedAt = performance.now();
+    const res = await request(`${gateway.url}/sse-late`);
+    const headAt = performance.now();
+    expect(res.headers['content-type']).toBe('text/event-stream');
+    expect(await res.body.text()).toBe('data: late\n\n');
+    expect(headAt - startedAt).toBeLessThan(LATE_EVENT_MS / 2);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(LATE_EVENT_MS - 20);
   });
 
   it('pauses a fast upstream while the client does not read (no unbounded buffering)', async () => {
