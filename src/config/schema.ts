@@ -256,6 +256,10 @@ export const providerSchema = z
         .url()
         .describe('Base URL as the OpenAI SDK takes it, e.g. "https://api.openai.com/v1", "https://openrouter.ai/api/v1", "http://127.0.0.1:11434/v1".'),
       ...providerCommon,
+      keys: z
+        .array(providerKey)
+        .default([])
+        .describe('API keys, used round robin (none: no `authorization` header, e.g. a local vLLM or Ollama); a key that fails with 401/402/403/429 (or a quota-worded 400) cools down.'),
     }),
     z.strictObject({
       type: z.literal('anthropic'),

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { PassthroughRelay, streamErrorEvent } from './passthrough-relay.ts';
+
+const chunk = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+const content = chunk({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }], usage: null });
+const finish = chunk({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null });
+const usage = chunk({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 4 } } });
+const done = 'data: [DONE]\n\n';
+
+describe('PassthroughRelay (OpenAI)', () => {
+  it('forwards the very chunk it was given when the client asked for usage, and reads the usage', () => {
+    const relay = new PassthroughRelay('openai', true, true);
+    const bytes = new TextEncoder().encode(content + finish + usage + done);
+    expect(relay.push(bytes)).toBe(bytes);
+    expect(relay.end()).toBe('');
+    expect(relay.streamOutcome).toBe('complete');
+    expect(relay.usage).toMatchObject({ promptTokens: 9, completionTokens: 2, cacheReadTokens: 4 });
+  });
+
+  it('removes the usage-only chunk the client did not ask for, across chunk boundaries', () => {
+    const relay = new PassthroughRelay('openai', true, false);
+    const whole = content + finish + usage + done;
+    const cut = whole.indexOf('"usage":{') + 3;
+    const out = String(relay.push(whole.slice(0, cut))) + String(relay.push(whole.slice(cut))) + relay.end();
+    expect(out).toBe(content + finish + done);
+    expect(relay.usage.promptTokens).toBe(9);
+  });
+
+  it('ends a stream without [DONE] with an OpenAI error event and reports truncation', () => {
+    const relay = new PassthroughRelay('openai', true, true);
+    relay.push(content);
+    expect(relay.end()).toBe(streamErrorEvent('openai', 'upstream stream ended early'));
+    expect(relay.streamOutcome).toBe('truncated');
+  });
+
+  it('counts an upstream error chunk as an error outcome and adds nothing after it', () => {
+    const relay = new PassthroughRelay('openai', true, true);
+    relay.push(content + chunk({ error: { message: 'boom', type: 'server_error' } }));
+    expect(relay.streamOutcome).toBe('error');
+    expect(relay.end()).toBe('');
+    expect(relay.fail()).toBe('');
+  });
+
+  it('keeps an upstream JSON error body and its retry hints, and wraps a non-JSON one in the dialect', () => {
+    const relay = new PassthroughRelay('openai', false, false);
+    const json = relay.renderError(429, '{"error":{"message":"slow down"}}', { 'retry-after': '3', 'set-cookie': 'x' });
+    expect(json).toEqual({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '3' }, body: '{"error":{"message":"slow down"}}' });
+    const html = relay.renderError(502, '<html>bad gateway</html>', {});
+    expect(JSON.parse(html.body)).toMatchObject({ error: { message: 'upstream answered HTTP 502' } });
+  });
+});
+
+describe('PassthroughRelay (Anthropic)', () => {
+  const event = (type: string, payload: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+
+  it('takes usage from message_start and overwrites it with message_delta, then completes on message_stop', () => {
+    const relay = new PassthroughRelay('anthropic', true, true);
+    relay.push(event('message_start', { message: { usage: { input_tokens: 5, output_tokens: 1, cache_read_input_tokens: 10 } } }));
+    relay.push(event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 7 } }));
+    expect(relay.streamOutcome).toBe('open');
+    relay.push(event('message_stop', {}));
+    expect(relay.end()).toBe('');
+    expect(relay.usage).toMatchObject({ promptTokens: 15, completionTokens: 7, cacheReadTokens: 10 });
+  });
+
+  it('ends a failed stream with an Anthropic error event', () => {
+    const relay = new PassthroughRelay('anthropic', true, true);
+    relay.push(event('message_start', { message: { usage: { input_tokens: 5, output_tokens: 1 } } }));
+    const tail = relay.fail();
+    expect(tail.startsWith('event: error\ndata: ')).toBe(true);
+    expect(JSON.parse(tail.slice(tail.indexOf('{')))).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+  });
+});
