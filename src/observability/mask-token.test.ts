@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { maskToken, presentedToken } from './mask-token.ts';
+
+describe('maskToken', () => {
+  it('keeps the scheme prefix and the last four characters', () => {
+    expect(maskToken('sk-abcdefghijklmnopa1b2')).toBe('sk-…a1b2');
+    expect(maskToken('sk-ant-api03-abcdefghijklmnop9z9z')).toBe('sk-ant-…9z9z');
+    expect(maskToken('abcdefghijklmnopqrstuvwxyz')).toBe('…wxyz');
+  });
+
+  it('shows nothing of a short value', () => {
+    expect(maskToken('sk-short')).toBe('…');
+  });
+});
+
+describe('presentedToken', () => {
+  it('reads a bearer token or x-api-key', () => {
+    expect(presentedToken({ authorization: 'Bearer sk-123' })).toBe('sk-123');
+    expect(presentedToken({ authorization: 'bearer  sk-123 ' })).toBe('sk-123');
+    expect(presentedToken({ 'x-api-key': 'sk-ant-1' })).toBe('sk-ant-1');
+    expect(presentedToken({ authorization: 'Basic dXNlcg==' })).toBeUndefined();
+    expect(presentedToken({})).toBeUndefined();
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { LogWriter } from './access-log/log-writer.ts';
+import { compileLogFormat } from './access-log/log-template.ts';
+import { ClusterMetrics } from './cluster-metrics.ts';
+import { fakeExchange } from './fake-exchange.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import { RequestObserver } from './request-observer.ts';
+
+function memoryWriter(): LogWriter & { readonly lines: string[] } {
+  const lines: string[] = [];
+  return { lines, write: (l) => void lines.push(l), flushSync: () => undefined, reopen: () => undefined, close: () => undefined };
+}
+
+async function exposition(metrics: GatewayMetrics): Promise<string> {
+  const cluster = new ClusterMetrics();
+  cluster.update('w', metrics.snapshot());
+  return cluster.render();
+}
+
+describe('RequestObserver', () => {
+  it('counts requests by method, location name and status, and tracks them in flight', async () => {
+    const metrics = new GatewayMetrics();
+    const observer = new RequestObserver({ metrics, locationNames: ['api', 'web'], accessLog: null });
+    const a = fakeExchange('GET', '/api/users/123?x=1');
+    const ra = observer.start(a.req, a.res, 'r1');
+    observer.route(ra, 'api');
+    const b = fakeExchange('BREW', '/api/pot');
+    observer.route(observer.start(b.req, b.res, 'r2'), 'api');
+    expect(await exposition(metrics)).toContain('http_requests_in_flight{method="GET",path="api"} 1');
+    a.finish(200);
+    b.finish(418);
+    const c = fakeExchange('GET', '/nowhere');
+    observer.start(c.req, c.res, 'r3');
+    c.finish(404);
+    const text = await exposition(metrics);
+    expect(text).toContain('http_requests_total{method="GET",path="api",status="200"} 1');
+    expect(text).toContain('http_requests_total{method="OTHER",path="api",status="418"} 1');
+    expect(text).toContain('http_requests_total{method="GET",path="unmatched",status="404"} 1');
+    expect(text).toContain('http_requests_in_flight{method="GET",path="api"} 0');
+    expect(text).toContain('http_request_duration_seconds_count{method="GET",path="api",status="200"} 1');
+    expect(text).not.toContain('/api/users');
+  });
+
+  it('records a client that left before the head as 499', async () => {
+    const metrics = new GatewayMetrics();
+    const observer = new RequestObserver({ metrics, locationNames: ['api'], accessLog: null });
+    const a = fakeExchange('POST', '/api');
+    observer.route(observer.start(a.req, a.res, 'r1'), 'api');
+    a.abort();
+    expect(await exposition(metrics)).toContain('http_requests_total{method="POST",path="api",status="499"} 1');
+  });
+
+  it('records the upstream exchange, streaming and AI usage', async () => {
+    const metrics = new GatewayMetrics();
+    const observer = new RequestObserver({ metrics, locationNames: ['ai', 'proxy'], accessLog: null });
+    const a = fakeExchange('POST', '/v1/chat/completions');
+    const ra = observer.start(a.req, a.res, 'r1');
+    observer.route(ra, 'ai');
+    ra.onUpstreamStart('openai-main', 'api.openai.com:443');
+    ra.onUpstreamHead(200, true);
+    ra.onBodyChunk(Buffer.from('data: {}\n\ndata: [DONE]\n\n'));
+    ra.onAiUsage({ provider: 'openai-main', providerType: 'openai', model: 'gpt-4o', inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, ttftMs: 120, isTruncated: true });
+    a.finish(200);
+    const p = fakeExchange('GET', '/x');
+    const rp = observer.start(p.req, p.res, 'r2');
+    observer.route(rp, 'proxy');
+    rp.onUpstreamStart('backend', '127.0.0.1:9');
+    rp.onUpstreamError('upstream_connect_error');
+    p.finish(502);
+    const text = await exposition(metrics);
+    expect(text).toContain('upstream_requests_total{upstream="openai-main",provider="openai",status="200"} 1');
+    expect(text).toContain('upstream_request_duration_seconds_count{upstream="openai-main",provider="openai"} 1');
+    expect(text).toContain('upstream_errors_total{upstream="backend",error_type="upstream_connect_error"} 1');
+    expect(text).toContain('streaming_events_total{provider="openai-main"} 2');
+    expect(text).toContain('streaming_bytes_total{provider="openai-main"} 24');
+    expect(text).toContain('streaming_duration_seconds_count{provider="openai-main"} 1');
+    expect(text).toContain('louailink_ai_tokens_total{provider="openai-main",model="gpt-4o",type="input"} 10');
+    expect(text).toContain('louailink_ai_tokens_total{provider="openai-main",model="gpt-4o",type="output"} 5');
+    expect(text).toContain('louailink_ai_tokens_total{provider="openai-main",model="gpt-4o",type="cache_read"} 2');
+    expect(text).toContain('louailink_ai_time_to_first_token_seconds_count{provider="openai-main",model="gpt-4o"} 1');
+    expect(text).toContain('louailink_ai_time_per_output_token_seconds_count{provider="openai-main",model="gpt-4o"} 1');
+    expect(text).toContain('louailink_ai_truncated_streams_total{provider="openai-main"} 1');
+  });
+
+  it('feeds the usage tracker with per-location deltas, masked tokens and key states', () => {
+    const observer = new RequestObserver({ metrics: new GatewayMetrics(), locationNames: ['api'], accessLog: null });
+    const a = fakeExchange('GET', '/', { authorization: 'Bearer sk-live-0123456789abcdef' });
+    const b = fakeExchange('GET', '/');
+    observer.route(observer.start(a.req, a.res, 'r1'), 'api');
+    observer.route(observer.start(b.req, b.res, 'r2'), 'api');
+    a.finish(200);
+    observer.onKeyState('openai', 'k1', Date.now() + 60_000);
+    const first = observer.usage.takeDelta();
+    expect(first.locations).toEqual([{ name: 'api', requests: 1, inFlight: 1, peak: 2 }]);
+    expect(first.tokens).toEqual([{ token: 'sk-live-…cdef', requests: 1 }]);
+    expect(first.keys).toMatchObject([{ provider: 'openai', keyId: 'k1', state: 'cooling_down' }]);
+    b.finish(200);
+    expect(observer.usage.takeDelta()).toEqual({ locations: [{ name: 'api', requests: 1, inFlight: 0, peak: 1 }], tokens: [], keys: [] });
+  });
+
+  it('writes one access-log line per request when the response closes', () => {
+    const writer = memoryWriter();
+    const observer = new RequestObserver({ metrics: new GatewayMetrics(), locationNames: ['api'], accessLog: { format: compileLogFormat('$request_id $route $status'), writer } });
+    const a = fakeExchange('GET', '/');
+    observer.route(observer.start(a.req, a.res, 'id-1'), 'api');
+    expect(writer.lines).toEqual([]);
+    a.finish(204);
+    expect(writer.lines).toEqual(['id-1 api 204\n']);
+  });
+});
