@@ -5,6 +5,7 @@
  */
 import type { HeaderRulesConfig } from '../config/schema.ts';
 import type { HeaderMap } from '../core/http-types.ts';
+import { HOP_BY_HOP_HEADERS } from './hop-by-hop.ts';
 
 export interface HeaderRuleSet {
   /** Mutates `headers` (lower-case names): removes, then sets, then adds. */
@@ -17,16 +18,7 @@ type HeaderPair = readonly [name: string, value: string];
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_VALUE_RE = /[\r\n\0]/;
 /** Message framing and connection management belong to the proxy; a rule setting them would corrupt the exchange. */
-const UNSETTABLE = new Set([
-  'connection',
-  'content-length',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+const UNSETTABLE: ReadonlySet<string> = new Set([...HOP_BY_HOP_HEADERS, 'content-length']);
 
 /** Every problem in a rule set, as messages for `louailink -t`; empty when the rules are valid. */
 export function findHeaderRuleErrors(rules: HeaderRulesConfig | undefined): string[] {
