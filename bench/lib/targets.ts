@@ -92,12 +92,13 @@ async function startNodeMinimal(ctx: BenchContext): Promise<RunningTarget> {
   return await startServing('node-minimal', proc, port, log);
 }
 
-/** The louailink config the run uses: one server, one location "/" proxied to the mock. */
+/** The louailink config the run uses: a master with one worker, one server, one location "/" proxied to the mock. */
 export function louailinkConfig(port: number, mockPort: number): string {
   return [
     '# written by bench/lib/targets.ts: one server, everything proxied to the benchmark mock',
     'basic:',
     '  log_level: warn',
+    '  workers: 1',
     'servers:',
     '  bench:',
     `    listen: "127.0.0.1:${port}"`,
