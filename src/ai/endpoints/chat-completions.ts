@@ -7,7 +7,7 @@
 import { parseChatRequest } from '../chat-request.ts';
 import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
 import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
-import { TranslatingRelay } from '../exchange/translating-relay.ts';
+import { prepareTranslated } from '../exchange/translating-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import { OpenAiToAnthropicTranslator } from '../translate/openai-to-anthropic/translator.ts';
 import type { OpenAiRequestIn } from '../translate/wire-types.ts';
@@ -31,8 +31,7 @@ export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): Exc
       maxOutputTokens: target.maxOutputTokens ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
       strict: ctx.settings.isStrict,
     });
-    const translated = translator.translateRequest(body as unknown as OpenAiRequestIn);
-    return { body: JSON.stringify(translated.body), relay: new TranslatingRelay(translator), dropped: translated.dropped };
+    return prepareTranslated(translator, body as unknown as OpenAiRequestIn);
   };
 
   return {

@@ -6,7 +6,7 @@
 import { GatewayError } from '../../core/errors.ts';
 import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
 import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
-import { TranslatingRelay } from '../exchange/translating-relay.ts';
+import { prepareTranslated } from '../exchange/translating-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import { AnthropicToOpenAiTranslator } from '../translate/anthropic-to-openai/translator.ts';
 import type { AnthropicRequestIn } from '../translate/wire-types.ts';
@@ -39,8 +39,7 @@ export function messagesSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSp
       maxOutputTokens: target.maxOutputTokens ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
       strict: ctx.settings.isStrict,
     });
-    const translated = translator.translateRequest(body as unknown as AnthropicRequestIn);
-    return { body: JSON.stringify(translated.body), relay: new TranslatingRelay(translator), dropped: translated.dropped };
+    return prepareTranslated(translator, body as unknown as AnthropicRequestIn);
   };
 
   return {

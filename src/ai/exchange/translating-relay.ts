@@ -2,10 +2,17 @@
 import type { UpstreamHeaders } from '../providers/provider.ts';
 import type { AiTranslator, StreamOutcome } from '../translate/translator.ts';
 import type { TokenUsage } from '../translate/usage.ts';
+import type { PreparedCall } from './exchange-types.ts';
 import type { RelayedError, ResponseRelay } from './response-relay.ts';
 
 // The relay never looks at the translator's request types, only at its response side.
 type AnyTranslator = AiTranslator<never, unknown, unknown, unknown>;
+
+/** Translates the client body with a fresh translator and pairs the upstream body with its relay. */
+export function prepareTranslated<In>(translator: AiTranslator<In, unknown, unknown, unknown>, clientBody: In): PreparedCall {
+  const translated = translator.translateRequest(clientBody);
+  return { body: JSON.stringify(translated.body), relay: new TranslatingRelay(translator), dropped: translated.dropped };
+}
 
 export class TranslatingRelay implements ResponseRelay {
   readonly #translator: AnyTranslator;
