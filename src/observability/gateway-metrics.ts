@@ -93,7 +93,7 @@ export class GatewayMetrics {
   });
   readonly aiTokens = new CounterFamily({
     name: 'louailink_ai_tokens_total',
-    help: 'AI tokens by provider, model and type (input, output, cache_read, cache_write; input excludes cached tokens).',
+    help: 'AI tokens by provider, model and type: input (not cached), output, cache_read, cache_write; the types do not overlap.',
     labelNames: ['provider', 'model', 'type'],
   });
   readonly aiTimeToFirstToken = new HistogramFamily({

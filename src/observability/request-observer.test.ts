@@ -50,16 +50,15 @@ describe('RequestObserver', () => {
     expect(await exposition(metrics)).toContain('http_requests_total{method="POST",path="api",status="499"} 1');
   });
 
-  it('records the upstream exchange, streaming and AI usage', async () => {
+  it('records the proxied upstream exchange and its stream', async () => {
     const metrics = new GatewayMetrics();
-    const observer = new RequestObserver({ metrics, locationNames: ['ai', 'proxy'], accessLog: null });
-    const a = fakeExchange('POST', '/v1/chat/completions');
+    const observer = new RequestObserver({ metrics, locationNames: ['sse', 'proxy'], accessLog: null });
+    const a = fakeExchange('GET', '/events');
     const ra = observer.start(a.req, a.res, 'r1');
-    observer.route(ra, 'ai');
-    ra.onUpstreamStart('openai-main', 'api.openai.com:443');
+    observer.route(ra, 'sse');
+    ra.onUpstreamStart('events', '127.0.0.1:8');
     ra.onUpstreamHead(200, true);
     ra.onBodyChunk(Buffer.from('data: {}\n\ndata: [DONE]\n\n'));
-    ra.onAiUsage({ provider: 'openai-main', providerType: 'openai', model: 'gpt-4o', inputTokens: 10, outputTokens: 5, cacheReadTokens: 2, ttftMs: 120, isTruncated: true });
     a.finish(200);
     const p = fakeExchange('GET', '/x');
     const rp = observer.start(p.req, p.res, 'r2');
@@ -68,18 +67,55 @@ describe('RequestObserver', () => {
     rp.onUpstreamError('upstream_connect_error');
     p.finish(502);
     const text = await exposition(metrics);
-    expect(text).toContain('upstream_requests_total{upstream="openai-main",provider="openai",status="200"} 1');
-    expect(text).toContain('upstream_request_duration_seconds_count{upstream="openai-main",provider="openai"} 1');
+    expect(text).toContain('upstream_requests_total{upstream="events",provider="none",status="200"} 1');
+    expect(text).toContain('upstream_request_duration_seconds_count{upstream="events",provider="none"} 1');
     expect(text).toContain('upstream_errors_total{upstream="backend",error_type="upstream_connect_error"} 1');
-    expect(text).toContain('streaming_events_total{provider="openai-main"} 2');
-    expect(text).toContain('streaming_bytes_total{provider="openai-main"} 24');
-    expect(text).toContain('streaming_duration_seconds_count{provider="openai-main"} 1');
+    expect(text).toContain('streaming_events_total{provider="events"} 2');
+    expect(text).toContain('streaming_bytes_total{provider="events"} 24');
+    expect(text).toContain('streaming_duration_seconds_count{provider="events"} 1');
+  });
+
+  it('records AI usage from the usage sink and puts it on the access-log line, even when it comes after the close', async () => {
+    const metrics = new GatewayMetrics();
+    const writer = memoryWriter();
+    const observer = new RequestObserver({
+      metrics,
+      locationNames: ['ai'],
+      aiLocationNames: ['ai'],
+      providerTypes: new Map([['openai-main', 'openai']]),
+      accessLog: { format: compileLogFormat('$provider $model $key_id $tokens_in $tokens_out $ttft'), writer },
+    });
+    const a = fakeExchange('POST', '/v1/chat/completions');
+    observer.route(observer.start(a.req, a.res, 'r1'), 'ai');
+    a.finish(200);
+    expect(writer.lines).toEqual([]);
+    observer.usageSink.record({
+      requestId: 'r1',
+      clientModel: 'fast',
+      model: 'gpt-4o',
+      provider: 'openai-main',
+      keyId: 'openai-main:0badc0de',
+      status: 200,
+      isStream: true,
+      inputTokens: 12,
+      outputTokens: 5,
+      cacheReadTokens: 2,
+      cacheWriteTokens: 0,
+      timeToFirstTokenMs: 120,
+      durationMs: 520,
+      outcome: 'stream_error',
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(writer.lines).toEqual(['openai-main gpt-4o openai-main:0badc0de 12 5 0.120\n']);
+    const text = await exposition(metrics);
+    expect(text).toContain('upstream_requests_total{upstream="openai-main",provider="openai",status="200"} 1');
     expect(text).toContain('louailink_ai_tokens_total{provider="openai-main",model="gpt-4o",type="input"} 10');
     expect(text).toContain('louailink_ai_tokens_total{provider="openai-main",model="gpt-4o",type="output"} 5');
     expect(text).toContain('louailink_ai_tokens_total{provider="openai-main",model="gpt-4o",type="cache_read"} 2');
     expect(text).toContain('louailink_ai_time_to_first_token_seconds_count{provider="openai-main",model="gpt-4o"} 1');
-    expect(text).toContain('louailink_ai_time_per_output_token_seconds_count{provider="openai-main",model="gpt-4o"} 1');
+    expect(text).toContain('louailink_ai_time_per_output_token_seconds_sum{provider="openai-main",model="gpt-4o"} 0.1');
     expect(text).toContain('louailink_ai_truncated_streams_total{provider="openai-main"} 1');
+    expect(text).toContain('streaming_duration_seconds_count{provider="openai-main"} 1');
   });
 
   it('feeds the usage tracker with per-location deltas, masked tokens and key states', () => {

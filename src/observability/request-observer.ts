@@ -7,7 +7,7 @@
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import type { LogWriter } from './access-log/log-writer.ts';
 import type { LogLineFormatter } from './access-log/log-template.ts';
-import { GatewayMetrics, methodLabel } from './gateway-metrics.ts';
+import { GatewayMetrics, methodLabel, NO_PROVIDER } from './gateway-metrics.ts';
 import { LocationMeter, methodIndex } from './location-meter.ts';
 import { maskToken, presentedToken } from './mask-token.ts';
 import { RequestRecord } from './request-record.ts';
@@ -25,25 +25,64 @@ export interface RequestObserverOptions {
   readonly metrics: GatewayMetrics;
   readonly locationNames: Iterable<string>;
   readonly accessLog: AccessLogSink | null;
+  /** Locations served by the AI layer: their records wait for the AI usage before they are logged. */
+  readonly aiLocationNames?: Iterable<string>;
+  /** Provider name → type ("openai", …), the `provider` label of upstream metrics. */
+  readonly providerTypes?: ReadonlyMap<string, string>;
+}
+
+/**
+ * What the AI layer reports per finished request (a structural subset of src/ai's UsageRecord, so the
+ * observer's `usageSink` is a UsageSink). Token counts have OpenAI's meaning: `inputTokens` includes the
+ * cache-read and cache-write shares.
+ */
+export interface AiUsageReport {
+  readonly requestId: string;
+  readonly clientModel: string;
+  readonly model: string | undefined;
+  readonly provider: string | undefined;
+  readonly keyId: string | undefined;
+  readonly status: number;
+  readonly isStream: boolean;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly timeToFirstTokenMs: number | undefined;
+  readonly durationMs: number;
+  readonly outcome: string;
 }
 
 export class RequestObserver {
   readonly metrics: GatewayMetrics;
   readonly usage: UsageTracker;
+  /** Hand this to the AI layer (it is a UsageSink). */
+  readonly usageSink: { record(usage: AiUsageReport): void };
   readonly #meters = new Map<string, LocationMeter>();
   readonly #accessLog: AccessLogSink | null;
+  readonly #aiLocations: ReadonlySet<string>;
+  readonly #providerTypes: ReadonlyMap<string, string>;
+  /** AI requests in progress by request id, so their usage reaches their access-log line. */
+  readonly #aiPending = new Map<string, RequestRecord>();
 
   constructor(options: RequestObserverOptions) {
     this.metrics = options.metrics;
     for (const name of options.locationNames) this.#meters.set(name, new LocationMeter(name, options.metrics));
     this.usage = new UsageTracker(this.#meters.values());
     this.#accessLog = options.accessLog;
+    this.#aiLocations = new Set(options.aiLocationNames ?? []);
+    this.#providerTypes = options.providerTypes ?? new Map();
+    this.usageSink = { record: (usage) => this.#onAiUsage(usage) };
   }
 
   /** The request head was read; the record is finished when the response closes. */
   start(req: GatewayRequest, res: GatewayResponse, requestId: string): RequestRecord {
     const record = new RequestRecord(req, res, requestId, methodLabel(req.method));
-    res.once('close', () => this.#finish(record));
+    res.once('close', () => {
+      // The AI layer reports usage when its exchange settles, which may be just after the close.
+      if (record.isAwaitingUsage) setImmediate(() => this.#finish(record));
+      else this.#finish(record);
+    });
     return record;
   }
 
@@ -54,6 +93,10 @@ export class RequestObserver {
     record.location = name;
     record.meter = meter;
     meter.begin(methodIndex(record.method));
+    if (this.#aiLocations.has(name)) {
+      record.isAi = true;
+      this.#aiPending.set(record.requestId, record);
+    }
   }
 
   /** A provider key changed state (untilMs > now: cooling down until then; 0: usable again). */
@@ -70,6 +113,7 @@ export class RequestObserver {
   }
 
   #finish(record: RequestRecord): void {
+    if (record.isAwaitingUsage) this.#aiPending.delete(record.requestId);
     const res = record.res;
     record.durationMs = performance.now() - record.startedAt;
     record.status = res.headersSent ? res.statusCode : CLIENT_CLOSED_STATUS;
@@ -103,19 +147,44 @@ export class RequestObserver {
       m.streamingEvents.cell(streamLabel).value += record.streamEvents;
       m.streamingDuration.observe(m.streamingDuration.cell(streamLabel), seconds);
     }
-    if (record.provider === '') return;
-    const { provider, model } = record;
-    if (record.tokensIn >= 0) m.aiTokens.cell(provider, model, 'input').value += record.tokensIn;
-    if (record.tokensOut >= 0) m.aiTokens.cell(provider, model, 'output').value += record.tokensOut;
-    if (record.cacheReadTokens > 0) m.aiTokens.cell(provider, model, 'cache_read').value += record.cacheReadTokens;
-    if (record.cacheWriteTokens > 0) m.aiTokens.cell(provider, model, 'cache_write').value += record.cacheWriteTokens;
-    if (record.ttftMs >= 0) {
-      m.aiTimeToFirstToken.observe(m.aiTimeToFirstToken.cell(provider, model), record.ttftMs / 1000);
-      if (record.tokensOut > 1) {
-        const perToken = (record.durationMs - record.ttftMs) / 1000 / (record.tokensOut - 1);
-        m.aiTimePerOutputToken.observe(m.aiTimePerOutputToken.cell(provider, model), Math.max(0, perToken));
+  }
+
+  #onAiUsage(usage: AiUsageReport): void {
+    const m = this.metrics;
+    const provider = usage.provider;
+    const record = this.#aiPending.get(usage.requestId);
+    const model = usage.model ?? usage.clientModel;
+    const isTruncated = usage.outcome === 'stream_error';
+    if (record !== undefined && provider !== undefined) {
+      record.onAiUsage({
+        provider,
+        model,
+        keyId: usage.keyId,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens,
+        cacheWriteTokens: usage.cacheWriteTokens,
+        ttftMs: usage.timeToFirstTokenMs,
+        isTruncated,
+      });
+    }
+    if (provider === undefined) return;
+    const providerType = this.#providerTypes.get(provider) ?? NO_PROVIDER;
+    m.upstreamRequests.cell(provider, providerType, String(usage.status)).value++;
+    const uncachedInput = Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
+    if (uncachedInput > 0) m.aiTokens.cell(provider, model, 'input').value += uncachedInput;
+    if (usage.outputTokens > 0) m.aiTokens.cell(provider, model, 'output').value += usage.outputTokens;
+    if (usage.cacheReadTokens > 0) m.aiTokens.cell(provider, model, 'cache_read').value += usage.cacheReadTokens;
+    if (usage.cacheWriteTokens > 0) m.aiTokens.cell(provider, model, 'cache_write').value += usage.cacheWriteTokens;
+    const ttftMs = usage.timeToFirstTokenMs;
+    if (ttftMs !== undefined) {
+      m.aiTimeToFirstToken.observe(m.aiTimeToFirstToken.cell(provider, model), ttftMs / 1000);
+      if (usage.outputTokens > 1) {
+        const perToken = Math.max(0, usage.durationMs - ttftMs) / 1000 / (usage.outputTokens - 1);
+        m.aiTimePerOutputToken.observe(m.aiTimePerOutputToken.cell(provider, model), perToken);
       }
     }
-    if (record.isTruncated) m.aiTruncatedStreams.cell(provider).value++;
+    if (usage.isStream) m.streamingDuration.observe(m.streamingDuration.cell(provider), usage.durationMs / 1000);
+    if (isTruncated) m.aiTruncatedStreams.cell(provider).value++;
   }
 }

@@ -14,13 +14,13 @@ export interface AiUsageFields {
   /** Provider type ("openai", "anthropic", …), the `provider` label of upstream metrics. */
   readonly providerType?: string;
   readonly model: string;
-  readonly keyId?: string;
+  readonly keyId?: string | undefined;
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly cacheReadTokens?: number;
   readonly cacheWriteTokens?: number;
   /** From the request to the first generated token, ms. */
-  readonly ttftMs?: number;
+  readonly ttftMs?: number | undefined;
   /** The stream ended without its terminal event. */
   readonly isTruncated?: boolean;
 }
@@ -62,6 +62,14 @@ export class RequestRecord {
   cacheWriteTokens = -1;
   ttftMs = -1;
   isTruncated = false;
+  /** An AI request whose usage has not been reported yet. */
+  get isAwaitingUsage(): boolean {
+    return this.isAi && !this.hasUsage;
+  }
+
+  /** Routed to an AI location. */
+  isAi = false;
+  hasUsage = false;
   /** Set once the response closed: the duration in ms. */
   durationMs = -1;
   status = 0;
@@ -132,6 +140,7 @@ export class RequestRecord {
 
   /** The AI layer reports what the request used. */
   onAiUsage(usage: AiUsageFields): void {
+    this.hasUsage = true;
     this.provider = usage.provider;
     this.upstream = usage.provider;
     if (usage.providerType !== undefined) this.upstreamProvider = usage.providerType;

@@ -27,8 +27,17 @@ export interface WorkerObservabilityOptions {
   readonly identity: WorkerIdentity;
   /** The IPC channel to the master (a cluster worker's `process`); absent in an in-process gateway. */
   readonly channel?: ChannelProcess | undefined;
+  /** The AI layer's provider keys and their cooldowns, read at each report (gauge + summary). */
+  readonly keyStates?: () => Iterable<KeyStateProbe>;
   /** Report interval override (tests). */
   readonly reportIntervalMs?: number;
+}
+
+export interface KeyStateProbe {
+  readonly provider: string;
+  readonly keyId: string;
+  /** Epoch ms the key cools down until; 0 or past = usable. */
+  readonly untilMs: number;
 }
 
 export interface WorkerObservability {
@@ -75,9 +84,21 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
   const metrics = new GatewayMetrics();
   const observer =
     obs.metrics.enabled || accessLog !== null
-      ? new RequestObserver({ metrics, locationNames: Object.keys(config.locations), accessLog })
+      ? new RequestObserver({
+          metrics,
+          locationNames: Object.keys(config.locations),
+          aiLocationNames: Object.entries(config.locations)
+            .filter(([, loc]) => loc.ai !== undefined)
+            .map(([name]) => name),
+          providerTypes: new Map(Object.entries(config.providers).map(([name, p]) => [name, p.type])),
+          accessLog,
+        })
       : null;
+  const keyStates = options.keyStates;
   const collect = async (): Promise<WorkerReport> => {
+    if (observer !== null && keyStates !== undefined) {
+      for (const key of keyStates()) observer.onKeyState(key.provider, key.keyId, key.untilMs);
+    }
     const processSnapshot = obs.metrics.enabled ? ((await processMetrics().getMetricsAsJSON()) as unknown as MetricSnapshot[]) : [];
     return {
       type: 'obs:report',
