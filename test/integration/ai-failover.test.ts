@@ -3,7 +3,7 @@
  * request logs and through the SDKs' typed errors. Each test starts its own gateway with its own key
  * strings, because key cooldowns live in the process-wide store.
  */
-import { APIError as AnthropicAPIError } from '@anthropic-ai/sdk';
+import { APIError as AnthropicAPIError, RateLimitError as AnthropicRateLimitError } from '@anthropic-ai/sdk';
 import { APIError, InternalServerError, RateLimitError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAiHarness, type AiHarness, type AiHarnessOptions } from '../helpers/ai-harness.ts';
@@ -136,6 +136,29 @@ describe('errors in the client dialect when every target failed', () => {
     const error = await ask(g, 'claude-only').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).headers.get('retry-after')).toBe('30');
+  });
+
+  it('raises the Anthropic SDK RateLimitError for an OpenAI-compatible upstream 429', async () => {
+    const g = await dual();
+    g.openaiMock.setScript(rateLimited(45));
+    const error = await g.anthropic().messages.create({ model: 'oai-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AnthropicRateLimitError);
+    expect((error as AnthropicRateLimitError).headers.get('retry-after')).toBe('45');
+    expect((error as AnthropicRateLimitError).error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+  });
+
+  it('answers 503 with the time until a key is usable when every key of the model cools down', async () => {
+    const g = await dual();
+    g.openaiMock.setScript(unauthorized());
+    const first = await ask(g, 'oai-only').catch((e: unknown) => e);
+    // The provider refused the gateway's key: not the client's 401.
+    expect(first).toBeInstanceOf(InternalServerError);
+    expect((first as InternalServerError).status).toBe(502);
+    const error = await ask(g, 'oai-only').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as InternalServerError).status).toBe(503);
+    expect(Number((error as InternalServerError).headers.get('retry-after'))).toBeGreaterThan(590);
+    expect(g.openaiMock.requests).toHaveLength(1);
   });
 
   it('turns an Anthropic 529 into a 503 for an OpenAI client', async () => {

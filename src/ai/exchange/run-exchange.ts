@@ -109,8 +109,14 @@ function allCooling(plan: RoutePlan, env: ExchangeEnv): GatewayError {
   return new GatewayError('no_upstream_available', 'every provider key of this model is cooling down', headers === undefined ? undefined : { headers });
 }
 
+/** Upstream statuses that blame the provider key, not the client: the client must not read them as its own 401/403. */
+const PROVIDER_KEY_REJECTED = new Set(['401', '403']);
+
 function sendFailure(failure: Failure, choice: Choice, spec: ExchangeSpec, env: ExchangeEnv): void {
-  const { error, verdict } = failure;
+  const { verdict } = failure;
+  const error = verdict.scope === 'key' && PROVIDER_KEY_REJECTED.has(verdict.reason)
+    ? new GatewayError('upstream_error', `the provider rejected its configured key (HTTP ${verdict.reason})`)
+    : failure.error;
   const rendered = isGatewayError(error) ? renderError(error, spec.clientDialect, env.requestId) : error;
   const headers = withRequestId({ ...rendered.headers }, env.requestId, selectionHeaders(choice, env));
   headers['content-length'] = String(Buffer.byteLength(rendered.body));
