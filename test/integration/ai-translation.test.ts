@@ -70,7 +70,60 @@ describe('OpenAI client → Anthropic provider', () => {
   });
 });
 
+describe('OpenAI client → Anthropic provider, the other halves', () => {
+  it('streams text with the usage chunk the client asked for', async () => {
+    h.anthropicMock.setScript(text(['Bon', 'jour'], { usage: { input: 8, output: 2, cacheCreation: 2 } }));
+    const stream = await h.openai().chat.completions.create({
+      model: 'sonnet',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Bonjour');
+    expect(chunks.every((c) => c.model === 'sonnet')).toBe(true);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 10, completion_tokens: 2 } });
+    expect(h.anthropicMock.requests[0]?.body).toMatchObject({ stream: true, max_tokens: 16000 });
+  });
+
+  it('carries a tool call and its result across a non-streaming round trip', async () => {
+    h.anthropicMock.setScript(toolCalls([{ id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Rome"}' }]));
+    const first = await h.openai().chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'weather?' }], tools: [weatherTool] });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call).toMatchObject({ id: 'toolu_1', type: 'function', function: { name: 'get_weather' } });
+    h.anthropicMock.setScript(text('Sunny in Rome'));
+    const second = await h.openai().chat.completions.create({
+      model: 'sonnet',
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: null, tool_calls: first.choices[0]?.message.tool_calls ?? [] },
+        { role: 'tool', tool_call_id: 'toolu_1', content: '25C' },
+      ],
+    });
+    expect(second.choices[0]?.message.content).toBe('Sunny in Rome');
+    const messages = (h.anthropicMock.requests[1]?.body as { messages: unknown[] }).messages;
+    expect(messages[1]).toMatchObject({ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Rome' } }] });
+    expect(messages[2]).toMatchObject({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '25C' }] });
+  });
+});
+
 describe('Anthropic client → OpenAI-compatible provider', () => {
+  it('streams a tool call whose first argument fragment rides with the name', async () => {
+    h.openaiMock.setScript(toolCalls([{ name: 'get_weather', arguments: ['{"city":', '"Lima"}'], firstFragmentWithName: true }]));
+    const stream = h.anthropic().messages.stream({
+      model: 'glm',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'weather in Lima?' }],
+      tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+    });
+    const message = await stream.finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { city: 'Lima' } });
+  });
+
   it('translates a tool-using turn and its tool result, non-streaming', async () => {
     h.openaiMock.setScript(toolCalls([{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }]));
     const first = await h.anthropic().messages.create({
