@@ -108,6 +108,23 @@ describe('usage records', () => {
     });
   });
 
+  it('records a client that leaves mid-stream as client_aborted, after the first byte', async () => {
+    openaiMock.setScript({ ...text(['one', ' two', ' three', ' four']), paceMs: 300 });
+    const client = new OpenAI({ baseURL: `${origin}/v1`, apiKey: 'x', maxRetries: 0 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'dual', messages: [{ role: 'user', content: 'hi' }], stream: true },
+      { signal: controller.signal },
+    );
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    controller.abort();
+    await waitForRecords(1);
+    expect(sink.records[0]).toMatchObject({ provider: 'oai', status: 200, outcome: 'client_aborted' });
+    expect(sink.records[0]?.timeToFirstTokenMs).toBeDefined();
+    expect(sink.records[0]?.durationMs).toBeLessThan(900);
+  });
+
   it('records a refused request as a client error without an attempt', async () => {
     const client = new OpenAI({ baseURL: `${origin}/v1`, apiKey: 'x', maxRetries: 0 });
     await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
