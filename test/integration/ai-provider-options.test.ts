@@ -68,6 +68,18 @@ describe('provider types and options', () => {
     expect(h.anthropicMock.requests).toHaveLength(0);
   });
 
+  it('serves Anthropic clients from the built-in mock provider, streamed and not', async () => {
+    h = await startAiHarness({
+      providers: () => ({ mock: { type: 'mock', chunk_delay: '0ms', reply: 'offline answer here' } }),
+      models: { 'mock-model': { aliases: ['claude-opus-4-8'], providers: { mock: 'm' } } },
+    });
+    const message = await h.anthropic().messages.create({ model: 'claude-opus-4-8', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message).toMatchObject({ model: 'claude-opus-4-8', stop_reason: 'end_turn', content: [{ type: 'text', text: 'offline answer here' }] });
+    const streamed = await h.anthropic().messages.stream({ model: 'mock-model', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(streamed.content).toMatchObject([{ type: 'text', text: 'offline answer here' }]);
+    expect(streamed.usage.output_tokens).toBeGreaterThan(0);
+  });
+
   it('answers count_tokens with the local estimate when the Anthropic upstream fails', async () => {
     h = await startAiHarness({
       providers: ({ anthropic }) => ({ claude: { type: 'anthropic', base_url: anthropic.url, keys: ['ak-count'] } }),
