@@ -232,8 +232,9 @@ const providerKey = z
 const providerTimeouts = z
   .strictObject({
     connect: duration('5s').describe('TCP connect (plus TLS handshake) to the provider.'),
-    response_header: duration('60s').describe('From sending the request to the response head (a slow first byte fails over).'),
+    response_header: duration('60s').describe('Streaming requests: from sending the request to the response head (a slow first byte fails over).'),
     idle: duration('120s').describe('Longest gap between two body chunks (streams included; streams have no total deadline).'),
+    total: duration('10m').describe('Non-streaming requests: until the response head, which such answers send only once generated.'),
   })
   .prefault({})
   .describe('Provider timeouts; one that fires before the first byte reaches the client fails over.');

@@ -73,11 +73,14 @@ describe('failover before the first byte', () => {
     expect((await ask(h)).choices[0]?.message.content).toBe('still here');
   });
 
-  it('moves to the next provider when the first is slower than its response_header timeout', async () => {
+  it.each([
+    { kind: 'stream', timeouts: { response_header: '200ms' }, isStream: true },
+    { kind: 'non-streaming answer', timeouts: { total: '200ms' }, isStream: false },
+  ])('moves to the next provider when the first is too slow for a $kind', async ({ timeouts, isStream }) => {
     run++;
     h = await startAiHarness({
       providers: ({ openai, anthropic }) => ({
-        oai: { type: 'openai', base_url: openai.url, keys: [`sk-slow-${run}`], timeouts: { response_header: '200ms' } },
+        oai: { type: 'openai', base_url: openai.url, keys: [`sk-slow-${run}`], timeouts },
         claude: { type: 'anthropic', base_url: anthropic.url, keys: [`ak-slow-${run}`] },
       }),
       models: { dual: { default_provider: 'oai', providers: { oai: 'gpt-4o-mini', claude: 'claude-sonnet-4-5' } } },
@@ -85,7 +88,15 @@ describe('failover before the first byte', () => {
     h.openaiMock.setScript(slowFirstByte(3000), { times: 1 });
     h.anthropicMock.setScript(text('fast one'));
     const started = performance.now();
-    expect((await ask(h)).choices[0]?.message.content).toBe('fast one');
+    const client = h.openai();
+    if (isStream) {
+      const stream = await client.chat.completions.create({ model: 'dual', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      let answer = '';
+      for await (const chunk of stream) answer += chunk.choices[0]?.delta.content ?? '';
+      expect(answer).toBe('fast one');
+    } else {
+      expect((await ask(h)).choices[0]?.message.content).toBe('fast one');
+    }
     expect(performance.now() - started).toBeLessThan(2500);
   });
 

@@ -55,6 +55,7 @@ export async function runAttempt(
       upstreamModel: target.upstreamModel,
       clientModel: spec.clientModel,
       body: prepared.body,
+      isStream: spec.isStream,
       key,
       anthropicBeta: spec.anthropicBeta,
       anthropicVersion: spec.anthropicVersion,

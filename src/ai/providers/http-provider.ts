@@ -62,6 +62,7 @@ export class HttpProvider implements Provider {
       headers: this.#headers(call),
       body: call.body,
       signal: call.signal,
+      headersTimeout: call.isStream ? this.#config.timeouts.response_header : this.#config.timeouts.total,
     });
     const body = response.body;
     return {

@@ -21,6 +21,8 @@ export interface UpstreamCall {
   readonly clientModel: string;
   /** The JSON request body in the provider's dialect. */
   readonly body: string;
+  /** Streams get the response-head timeout; non-streaming answers (head sent when done) the total one. */
+  readonly isStream: boolean;
   /** Undefined for providers without keys (mock). */
   readonly key: ProviderKey | undefined;
   /** The client's `anthropic-beta` and `anthropic-version` headers, forwarded to Anthropic providers. */
