@@ -52,6 +52,12 @@ export interface WorkerObservability {
   close(): void;
 }
 
+/** The exact path a location's `path` names: "=/health" and "/health/" both claim "/health". */
+function claimedPath(path: string): string {
+  const plain = path.startsWith('=') ? path.slice(1) : path;
+  return plain.length > 1 && plain.endsWith('/') ? plain.slice(0, -1) : plain;
+}
+
 let processRegistry: promClient.Registry | undefined;
 
 /** Node's process metrics, collected once per process whatever the number of configs compiled. */
@@ -117,12 +123,19 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
   const endpoints = new Map<string, ReadonlyMap<string, BuiltInHandler> | null>();
   for (const serverName of Object.keys(config.servers)) {
     const servesMetrics = obs.metrics.enabled && (obs.metrics.servers === undefined || obs.metrics.servers.includes(serverName));
-    const handlers = compileEndpoints({
-      isHealthEnabled: obs.health,
-      metricsPath: servesMetrics ? obs.metrics.path : null,
-      token: obs.metrics.token,
-      hub,
-    });
+    const handlers = new Map(
+      compileEndpoints({
+        isHealthEnabled: obs.health,
+        metricsPath: servesMetrics ? obs.metrics.path : null,
+        token: obs.metrics.token,
+        hub,
+      }),
+    );
+    // A location of this server written for exactly that path keeps it (e.g. `path: "=/health"`).
+    for (const locationName of config.servers[serverName]?.locations ?? []) {
+      const path = config.locations[locationName]?.path ?? '';
+      if (!path.startsWith('~')) handlers.delete(claimedPath(path));
+    }
     endpoints.set(serverName, handlers.size === 0 ? null : handlers);
   }
 

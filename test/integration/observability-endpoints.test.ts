@@ -99,3 +99,17 @@ describe('built-in endpoints', () => {
     expect(res.body).toContain("fetch('summary'");
   });
 });
+
+describe('built-in endpoints and locations', () => {
+  it('leave a path to a location written for exactly that path', () => {
+    const config = configSchema.parse({
+      servers: { main: { listen: '127.0.0.1:1', locations: ['own-health', 'rest'] }, other: { listen: '127.0.0.1:2', locations: ['rest'] } },
+      locations: { 'own-health': { path: '=/health' }, rest: { path: '/' } },
+      observability: { metrics: { servers: ['other'] } },
+    });
+    const local = createWorkerObservability({ config, configDir: '/tmp', identity: { generation: 1, slot: 0, configVersion: 'x' } });
+    expect([...(local.endpointsFor('main')?.keys() ?? [])]).toEqual(['/healthz']);
+    expect([...(local.endpointsFor('other')?.keys() ?? [])].sort()).toEqual(['/health', '/healthz', '/metrics', '/metrics/summary', '/metrics/ui']);
+    local.close();
+  });
+});

@@ -34,6 +34,12 @@ function argsOf(url: string | undefined): string | undefined {
   return q < 0 ? undefined : url.slice(q + 1);
 }
 
+/** nginx prints upstream addresses as host:port; the proxy reports origins ("http://host:port"). */
+function stripScheme(origin: string): string {
+  const at = origin.indexOf('://');
+  return at < 0 ? origin : origin.slice(at + 3);
+}
+
 function headerText(value: string | string[] | number | undefined): string | undefined {
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(', ') : String(value);
@@ -60,7 +66,7 @@ export const VARIABLES: Readonly<Record<string, VariableReader>> = {
   route: (r) => r.location,
   location: (r) => r.location,
   upstream: (r) => text(r.upstream),
-  upstream_addr: (r) => text(r.upstreamAddr),
+  upstream_addr: (r) => text(stripScheme(r.upstreamAddr)),
   upstream_status: (r) => (r.upstreamStatus === 0 ? undefined : r.upstreamStatus),
   upstream_response_time: (r) => seconds(r.upstreamHeaderMs),
   error: (r) => text(r.errorType),
