@@ -4,7 +4,7 @@
  * failure (connect error, timeout, error status, a stream that breaks or ends before its first event)
  * is still a failover candidate. After that a failure ends the stream with an error event.
  */
-import { GatewayError } from '../../core/errors.ts';
+import { GatewayError, isGatewayError } from '../../core/errors.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import type { ProviderKey } from '../routing/key-ring.ts';
 import { verdictForStatus, type FailureVerdict } from '../routing/failure-verdict.ts';
@@ -18,18 +18,21 @@ export type AttemptResult =
   | { readonly kind: 'failed'; readonly verdict: FailureVerdict; readonly error: RelayedError | GatewayError };
 
 const ANSWERED: AttemptResult = { kind: 'answered' };
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCodeOf(err: unknown): string {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : '';
+}
 
 /** A network-level failure (no HTTP answer, or a body that broke before the first byte to the client). */
 export function networkFailure(err: unknown): AttemptResult {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  const text = typeof code === 'string' ? code : '';
-  const error = TIMEOUT_CODES.has(text) && text !== 'UND_ERR_CONNECT_TIMEOUT'
-    ? new GatewayError('upstream_timeout', undefined, { cause: err })
-    : CONNECT_CODES.has(text)
-      ? new GatewayError('upstream_connect_error', undefined, { cause: err })
-      : new GatewayError('upstream_error', undefined, { cause: err });
+  const code = errorCodeOf(err);
+  let error: GatewayError;
+  if (TIMEOUT_CODES.has(code)) error = new GatewayError('upstream_timeout', undefined, { cause: err });
+  else if (CONNECT_CODES.has(code)) error = new GatewayError('upstream_connect_error', undefined, { cause: err });
+  else error = isGatewayError(err) ? err : new GatewayError('upstream_error', undefined, { cause: err });
   return { kind: 'failed', verdict: { scope: 'provider', reason: error.code, retryAfterMs: undefined }, error };
 }
 
