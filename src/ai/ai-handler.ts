@@ -134,14 +134,16 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
   const handle = async function handleAiRequest(req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext): Promise<void> {
     const url = req.url ?? '/';
     const path = relativePath(url, ctx.pathPrefix);
+    const headers = { 'x-request-id': ctx.requestId };
+    if (req.method === 'HEAD') {
+      writeHead(res, 200, headers, false);
+      res.end();
+      return;
+    }
     const route = exchangeRouteOf(path);
     if (route !== undefined) return serveExchange(route, req, res, ctx, url);
-    const headers = { 'x-request-id': ctx.requestId };
     try {
-      if (req.method === 'HEAD') {
-        writeHead(res, 200, headers, false);
-        res.end();
-      } else if (path.endsWith('/models')) {
+      if (path.endsWith('/models')) {
         requireGet(req.method);
         sendJson(res, 200, headers, modelsEndpoint.listBody);
       } else if (path.includes('/models/')) {

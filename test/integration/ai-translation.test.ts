@@ -185,9 +185,12 @@ describe('endpoints every client probes', () => {
     expect(anthropicIds).toEqual(['claude-sonnet', 'glm']);
   });
 
-  it('answers HEAD probes with 200', async () => {
-    const response = await fetch(`${h.baseUrl}/`, { method: 'HEAD' });
-    expect(response.status).toBe(200);
+  it('answers HEAD probes with 200 on any AI path', async () => {
+    for (const path of ['/', '/messages', '/chat/completions']) {
+      const response = await fetch(`${h.baseUrl}${path}`, { method: 'HEAD' });
+      expect(response.status).toBe(200);
+    }
+    expect(h.openaiMock.requests).toHaveLength(0);
   });
 
   it('answers an unknown model with a 404 in each client dialect', async () => {
