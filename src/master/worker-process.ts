@@ -53,6 +53,8 @@ export class WorkerProcess {
   readonly exited: Promise<WorkerExit>;
   #state: WorkerState = 'starting';
   #addresses: readonly string[] = [];
+  /** The worker has its handles and config: from now on it may accept connections. */
+  #isStartSent = false;
   readonly #worker: Worker;
   #killTimer: NodeJS.Timeout | undefined;
   #statusWaiters: ((message: Extract<WorkerMessage, { type: 'status' }> | undefined) => void)[] = [];
@@ -92,6 +94,11 @@ export class WorkerProcess {
   /** Graceful: stop accepting, finish what runs for up to `timeoutMs`, then exit; SIGKILL after a margin. */
   drain(timeoutMs: number, idleGraceMs: number): void {
     if (this.#state === 'exited' || this.#state === 'draining' || this.#state === 'stopping') return;
+    if (this.#state === 'starting' && !this.#isStartSent) {
+      // Never given a socket: nothing to drain.
+      this.kill();
+      return;
+    }
     const wasStarting = this.#state === 'starting';
     this.#state = 'draining';
     this.#armKill(timeoutMs + KILL_MARGIN_MS);
@@ -143,7 +150,16 @@ export class WorkerProcess {
         if (!isWorkerMessage(message)) return;
         switch (message.type) {
           case 'booted':
-            this.#sendStart(options);
+            if (this.#state !== 'starting') {
+              this.kill();
+              return;
+            }
+            try {
+              this.#sendStart(options);
+            } catch (err) {
+              // A socket released meanwhile (the master is stopping, a reload failed).
+              fail(`worker ${this.pid} cannot start: ${(err as Error).message}`);
+            }
             return;
           case 'ready':
             clearTimeout(timer);
@@ -167,7 +183,9 @@ export class WorkerProcess {
   }
 
   #sendStart(options: WorkerStartOptions): void {
-    for (const key of options.listenKeys) this.#send({ type: 'listen', key }, options.sockets.handleOf(key));
+    const handles = options.listenKeys.map((key) => ({ key, handle: options.sockets.handleOf(key) }));
+    this.#isStartSent = true;
+    for (const { key, handle } of handles) this.#send({ type: 'listen', key }, handle);
     this.#send({
       type: 'start',
       generation: options.generation,

@@ -61,6 +61,17 @@ describe('stopping the master', () => {
   }, 20_000);
 });
 
+describe('stopping during a reload', () => {
+  it('exits 0 when SIGTERM arrives while a new generation is starting', async () => {
+    const { master } = await start();
+    master.signal('SIGHUP');
+    await new Promise((r) => setTimeout(r, 20));
+    master.signal('SIGTERM');
+    expect(await master.exited).toEqual({ code: 0, signal: null });
+    expect(master.text.filter((line) => /Error/.test(line))).toEqual([]);
+  }, 20_000);
+});
+
 describe('louailink -s (control socket)', () => {
   it('reports status, reloads, refuses an invalid config and quits', async () => {
     const { dir, port, master } = await start('first');
