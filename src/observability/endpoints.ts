@@ -10,8 +10,10 @@ import { readFileSync } from 'node:fs';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import { VERSION } from '../core/version.ts';
 import type { ObservabilityHub } from './observability-hub.ts';
+import type { RequestRecord } from './request-record.ts';
 
-export type BuiltInHandler = (req: GatewayRequest, res: GatewayResponse, requestId: string) => void;
+/** `record` (when observability records the request) is marked so the gateway's own answers stay out of the metrics. */
+export type BuiltInHandler = (req: GatewayRequest, res: GatewayResponse, requestId: string, record?: RequestRecord | null) => void;
 
 export interface EndpointOptions {
   readonly isHealthEnabled: boolean;
@@ -67,9 +69,15 @@ function tokenCheck(token: string | undefined): (req: GatewayRequest) => boolean
 export function compileEndpoints(options: EndpointOptions): ReadonlyMap<string, BuiltInHandler> {
   const { hub } = options;
   const handlers = new Map<string, BuiltInHandler>();
+  const add = (path: string, handler: BuiltInHandler): void => {
+    handlers.set(path, (req, res, requestId, record) => {
+      if (record != null) record.isBuiltIn = true;
+      handler(req, res, requestId);
+    });
+  };
   if (options.isHealthEnabled) {
-    handlers.set('/healthz', (_req, res, requestId) => send(res, 200, requestId, 'application/json', HEALTHZ_BODY));
-    handlers.set('/health', (_req, res, requestId) => {
+    add('/healthz', (_req, res, requestId) => send(res, 200, requestId, 'application/json', HEALTHZ_BODY));
+    add('/health', (_req, res, requestId) => {
       hub.health().then((info) => sendJson(res, 200, requestId, { status: 'healthy', version: VERSION, ...info }), failed(res, requestId));
     });
   }
@@ -80,18 +88,18 @@ export function compileEndpoints(options: EndpointOptions): ReadonlyMap<string, 
     if (isAllowed(req)) handler(req, res, requestId);
     else send(res, 401, requestId, 'application/json', '{"error":"unauthorized"}', { 'www-authenticate': 'Bearer' });
   };
-  handlers.set(
+  add(
     base,
     guarded((_req, res, requestId) => {
       hub.metricsText().then((text) => send(res, 200, requestId, PROMETHEUS_CONTENT_TYPE, text), failed(res, requestId));
     }),
   );
-  handlers.set(
+  add(
     `${base}/summary`,
     guarded((_req, res, requestId) => {
       hub.summary().then((summary) => sendJson(res, 200, requestId, summary), failed(res, requestId));
     }),
   );
-  handlers.set(`${base}/ui`, (_req, res, requestId) => send(res, 200, requestId, 'text/html; charset=utf-8', UI_HTML));
+  add(`${base}/ui`, (_req, res, requestId) => send(res, 200, requestId, 'text/html; charset=utf-8', UI_HTML));
   return handlers;
 }

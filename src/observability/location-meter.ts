@@ -23,7 +23,8 @@ interface StatusCells {
 export class LocationMeter {
   readonly name: string;
   readonly #metrics: GatewayMetrics;
-  readonly #inFlight: ValueCell[];
+  /** Per method, created on first use (no empty series for methods never seen). */
+  readonly #inFlight: (ValueCell | undefined)[];
   readonly #byStatus: Map<number, StatusCells>[];
   /** Requests of this location in flight in this worker, all methods. */
   inFlight = 0;
@@ -35,12 +36,16 @@ export class LocationMeter {
   constructor(name: string, metrics: GatewayMetrics) {
     this.name = name;
     this.#metrics = metrics;
-    this.#inFlight = METHOD_NAMES.map((m) => metrics.httpInFlight.cell(m, name));
+    this.#inFlight = METHOD_NAMES.map(() => undefined);
     this.#byStatus = METHOD_NAMES.map(() => new Map());
   }
 
   begin(method: number): void {
-    const cell = this.#inFlight[method] as ValueCell;
+    let cell = this.#inFlight[method];
+    if (cell === undefined) {
+      cell = this.#metrics.httpInFlight.cell(METHOD_NAMES[method] ?? 'OTHER', this.name);
+      this.#inFlight[method] = cell;
+    }
     cell.value++;
     if (++this.inFlight > this.peakSinceReport) this.peakSinceReport = this.inFlight;
   }

@@ -117,6 +117,10 @@ export class RequestObserver {
     const res = record.res;
     record.durationMs = performance.now() - record.startedAt;
     record.status = res.headersSent ? res.statusCode : CLIENT_CLOSED_STATUS;
+    if (record.isBuiltIn) {
+      if (this.#accessLog !== null) this.#accessLog.writer.write(`${this.#accessLog.format(record)}\n`);
+      return;
+    }
     const seconds = record.durationMs / 1000;
     const method = methodIndex(record.method);
     const meter = record.meter;

@@ -67,6 +67,8 @@ export class RequestRecord {
     return this.isAi && !this.hasUsage;
   }
 
+  /** Answered by the gateway itself (/health, /metrics…): logged, not counted. */
+  isBuiltIn = false;
   /** Routed to an AI location. */
   isAi = false;
   hasUsage = false;

@@ -28,13 +28,13 @@ beforeAll(async () => {
   const observer = obs.observer;
   server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const record = observer?.start(req, res, 'rid') ?? null;
     const builtIn = endpoints?.get(path);
     if (builtIn !== undefined) {
-      builtIn(req, res, 'rid');
+      builtIn(req, res, 'rid', record);
       return;
     }
-    const record = observer?.start(req, res, 'rid');
-    if (record !== undefined) observer?.route(record, path.startsWith('/api') ? 'api' : 'web');
+    if (record !== null) observer?.route(record, path.startsWith('/api') ? 'api' : 'web');
     res.writeHead(path.endsWith('/missing') ? 404 : 200).end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +81,7 @@ describe('built-in endpoints', () => {
     expect(res.body).toContain('http_requests_total{method="GET",path="web",status="404"} 1');
     expect(res.body).toContain('process_cpu_user_seconds_total');
     expect(res.body).not.toContain('/api/users');
+    expect(res.body).not.toContain('path="unmatched"');
   });
 
   it('summarizes the windows per location and masked token', async () => {

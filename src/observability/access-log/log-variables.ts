@@ -40,6 +40,12 @@ function stripScheme(origin: string): string {
   return at < 0 ? origin : origin.slice(at + 3);
 }
 
+/** Answers the gateway generates itself are not counted chunk by chunk: their content-length says it. */
+function bodyLengthOf(r: RequestRecord): number {
+  const length = Number(r.res.getHeader('content-length'));
+  return r.req.method === 'HEAD' || !Number.isFinite(length) ? 0 : length;
+}
+
 function headerText(value: string | string[] | number | undefined): string | undefined {
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(', ') : String(value);
@@ -60,7 +66,7 @@ export const VARIABLES: Readonly<Record<string, VariableReader>> = {
   server_protocol: (r) => `HTTP/${r.req.httpVersion}`,
   host: (r) => r.req.headers.host ?? headerText(r.req.headers[':authority']),
   status: (r) => r.status,
-  body_bytes_sent: (r) => r.bodyBytes,
+  body_bytes_sent: (r) => (r.bodyBytes > 0 ? r.bodyBytes : bodyLengthOf(r)),
   request_time: (r) => seconds(r.durationMs),
   request_id: (r) => r.requestId,
   route: (r) => r.location,
