@@ -131,7 +131,7 @@ export class Master {
     // from deleting the successor's socket file later (zero-downtime.md pitfall 5).
     this.#control?.close();
     this.#control = undefined;
-    const outcome = await this.#supervisor.spawnSuccessor(spec);
+    const outcome = await this.#supervisor.spawnSuccessor(spec).catch((err: unknown) => ({ ok: false as const, message: (err as Error).message }));
     if (outcome.ok) {
       this.#log.info({ event: 'upgrade', newPid: outcome.pid }, `new master ${outcome.pid} is serving; retiring this one`);
       void this.stop('graceful');

@@ -45,7 +45,7 @@ export interface SupervisorOptions {
 export type ReloadOutcome =
   /** `isUnchanged`: an automatic reload found the same config hash and kept the running generation. */
   | { readonly ok: true; readonly generation: number; readonly isUnchanged?: boolean }
-  | { readonly ok: false; readonly reason: 'invalid-config' | 'bind-failed' | 'not-ready' | 'stopping'; readonly message: string };
+  | { readonly ok: false; readonly reason: 'invalid-config' | 'bind-failed' | 'not-ready' | 'stopping' | 'error'; readonly message: string };
 
 export interface MasterStatus {
   readonly pid: number;
@@ -85,7 +85,7 @@ export class Supervisor {
     this.#options = options;
     this.#log = options.logger;
     this.#policy = new CrashPolicy(options.crashPolicy);
-    this.#reloads = new ReloadQueue(() => this.#reload());
+    this.#reloads = new ReloadQueue(() => this.#reloadSafely());
     // Workers listen on the handles they are sent and never ask the primary, so the policy only matters for
     // a listen() without a handle; direct accept is the one that survives master hand-offs (pitfall 2).
     cluster.schedulingPolicy = cluster.SCHED_NONE;
@@ -150,6 +150,17 @@ export class Supervisor {
   /** Like `reload`, but a config with the running generation's hash changes nothing (`-a` file events). */
   reloadIfChanged(): Promise<ReloadOutcome> {
     return this.#reloads.request();
+  }
+
+  /** Never rejects: an unexpected failure is logged and reported as a failed reload. */
+  async #reloadSafely(): Promise<ReloadOutcome> {
+    try {
+      return await this.#reload();
+    } catch (err) {
+      const message = `reload failed: ${(err as Error).message}; old configuration kept`;
+      this.#log.error({ event: 'reload_config_fail', code: (err as { code?: string }).code }, message);
+      return { ok: false, reason: 'error', message };
+    }
   }
 
   /** Graceful: every generation drains (streams get `drainTimeoutMs`). Fast: workers close at once. */
