@@ -132,17 +132,19 @@ export function compileRuntime(config: Config, configDir: string): Runtime {
       });
     }
     const pools = [...upstreams.values()];
+    const aiHandler = hasAi ? createAiHandler(config) : null;
     return {
       config,
       servers,
       upstreams,
       certificates,
-      aiHandler: hasAi ? createAiHandler(config) : null,
+      aiHandler,
+      // The AI handler owns one undici pool per provider: a retired runtime must close them too.
       close: async () => {
-        await Promise.all(pools.map((p) => p.close()));
+        await Promise.all([...pools.map((p) => p.close()), aiHandler?.close()]);
       },
       destroy: async () => {
-        await Promise.all(pools.map((p) => p.destroy()));
+        await Promise.all([...pools.map((p) => p.destroy()), aiHandler?.close()]);
       },
     };
   } catch (err) {
