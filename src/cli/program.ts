@@ -38,7 +38,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('-a, --auto-reload', 'reload when a config file changes (debounced; a save without changes does nothing)')
     .option('-d, --daemon', 'run in the background; returns once the master serves (non-zero with the reason if it failed)')
     .option('-u, --upgrade', 'take over from the running master on its sockets (zero downtime), in the background')
-    .option('--log <file>', 'with -d/-u: append the background master\'s output to this file')
+    .option('--log <file>', 'append the log of the master and its workers to this file (SIGUSR1 or -s reopen opens it again)')
     .option('--upgrade-wait <duration>', 'on SIGQUIT, how long to keep serving while waiting for a louailink -u (default 10s)')
     .option('--pid-file <path>', 'pid file (default: basic.pid_file, else louailink.pid in the config directory); the control socket goes beside it')
     .action(async (options: RootOptions) => {

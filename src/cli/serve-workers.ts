@@ -15,6 +15,7 @@ export interface WorkerFlags {
   readonly pidFile?: string;
   readonly autoReload?: boolean;
   readonly upgradeWait?: string;
+  readonly log?: string;
 }
 
 const WORKER_ENTRY = resolve(import.meta.dirname, '../worker/cluster-entry.ts');
@@ -36,6 +37,7 @@ export async function serveWithWorkers(path: string, flags: WorkerFlags, io: Cli
     ...(upgradeWaitMs === undefined ? {} : { upgradeWaitMs }),
     ...(flags.pidFile === undefined ? {} : { pidFile: resolve(flags.pidFile) }),
     watch: flags.autoReload === true,
+    ...(flags.log === undefined ? {} : { logFile: resolve(flags.log) }),
     stderr: io.stderr,
   });
 }

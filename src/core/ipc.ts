@@ -22,6 +22,8 @@ export type MasterMessage<TLoaded> =
       readonly loaded: TLoaded;
       /** Keys of every `listen` message sent before this one. */
       readonly listenKeys: readonly string[];
+      /** `--log FILE`: the worker appends its log lines here (null: stdout). */
+      readonly logFile: string | null;
     }
   | {
       readonly type: 'drain';
@@ -32,6 +34,8 @@ export type MasterMessage<TLoaded> =
     }
   /** Fast stop: close everything now and exit. */
   | { readonly type: 'stop' }
+  /** SIGUSR1: open the log file again (logrotate moved it). */
+  | { readonly type: 'reopen-logs' }
   | { readonly type: 'status' };
 
 /** Worker → master. */
@@ -45,7 +49,7 @@ export type WorkerMessage =
 export type WorkerMessageType = WorkerMessage['type'];
 
 const WORKER_TYPES: ReadonlySet<string> = new Set<WorkerMessageType>(['booted', 'ready', 'start-failed', 'status']);
-const MASTER_TYPES: ReadonlySet<string> = new Set<MasterMessage<unknown>['type']>(['listen', 'start', 'drain', 'stop', 'status']);
+const MASTER_TYPES: ReadonlySet<string> = new Set<MasterMessage<unknown>['type']>(['listen', 'start', 'drain', 'stop', 'reopen-logs', 'status']);
 
 function typeOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

@@ -18,6 +18,7 @@ export interface GenerationOptions {
   readonly workerCount: number;
   readonly sockets: SocketTable;
   readonly readyTimeoutMs: number;
+  readonly logFile: string | undefined;
   /** A worker of an active generation exited unexpectedly; the generation replaces it when `restart` is called. */
   readonly onCrash: (crash: WorkerCrash) => void;
 }
@@ -96,6 +97,10 @@ export class Generation {
     return this.ended;
   }
 
+  reopenLogs(): void {
+    for (const worker of this.#slots) worker.reopenLogs();
+  }
+
   status(): Promise<WorkerStatus[]> {
     return Promise.all(this.#slots.filter((w) => !w.isExited).map((w) => w.status()));
   }
@@ -113,6 +118,7 @@ export class Generation {
       listenKeys: o.listenKeys,
       sockets: o.sockets,
       readyTimeoutMs: o.readyTimeoutMs,
+      logFile: o.logFile,
     });
     void worker.exited.then((exit) => this.#onExit(worker, exit));
     return worker;

@@ -4,7 +4,7 @@
  *   HUP  reload                       TERM  graceful stop (a second TERM: fast)    INT  fast stop
  *   QUIT keep serving for `upgradeWaitMs` so a `louailink -u` can take over, then graceful stop
  *   USR2 upgrade: spawn a successor from this command line on the same sockets
- *   USR1 acknowledged (logs go to stdout)     WINCH ignored
+ *   USR1 reopen the --log file in the master and every worker (logrotate)     WINCH ignored
  * Every transition that ends the process resolves `finished` with the exit code.
  */
 import type { Logger } from 'pino';
@@ -23,6 +23,9 @@ export interface MasterSettings {
   readonly watch: boolean;
   /** QUIT: how long to keep serving while waiting for a successor (`louailink -u`). */
   readonly upgradeWaitMs: number;
+  /** Opens the master's `--log` file again (no-op when logging to stdout). */
+  readonly reopenLog: () => void;
+  readonly isLoggingToFile: boolean;
 }
 
 type StopMode = 'graceful' | 'fast';
@@ -62,7 +65,7 @@ export class Master {
       },
       SIGINT: () => void this.stop('fast'),
       SIGQUIT: () => this.#waitForSuccessor(),
-      SIGUSR1: () => this.#log.info({ signal: 'SIGUSR1' }, 'log reopen requested (logs go to stdout; nothing to reopen)'),
+      SIGUSR1: () => this.#reopenLogs(),
       SIGUSR2: () => void this.upgrade(),
       SIGWINCH: () => undefined,
     };
@@ -176,10 +179,22 @@ export class Master {
         setImmediate(() => void this.stop(request.command === 'quit' ? 'graceful' : 'fast'));
         return { ok: true, message: request.command === 'quit' ? 'draining and stopping' : 'stopping now' };
       case 'reopen':
-        return { ok: true, message: 'logs go to stdout; nothing to reopen' };
+        return { ok: true, message: this.#reopenLogs() };
       case 'upgrade':
         return await this.upgrade(request.spawn);
     }
+  }
+
+  /** USR1 / `-s reopen`: the master and every worker open the `--log` file again (logrotate). */
+  #reopenLogs(): string {
+    if (!this.#settings.isLoggingToFile) {
+      this.#log.info({ event: 'reopen' }, 'log reopen requested; logs go to stdout, nothing to reopen');
+      return 'logs go to stdout; nothing to reopen';
+    }
+    this.#settings.reopenLog();
+    this.#supervisor.reopenLogs();
+    this.#log.info({ event: 'reopen' }, 'log file reopened');
+    return 'log files reopened';
   }
 
   async #release(): Promise<void> {

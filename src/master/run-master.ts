@@ -4,7 +4,7 @@
  */
 import { formatIssue } from '../config/config-issue.ts';
 import { loadConfig } from '../config/load.ts';
-import { createLogger } from '../lib/logger.ts';
+import { createAppLog } from '../lib/app-log.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
 import { pidFileOf } from './pid-file.ts';
@@ -29,6 +29,8 @@ export interface MasterOptions {
   readonly watch?: boolean;
   /** QUIT: how long to keep serving while waiting for `louailink -u` (default 10 s). */
   readonly upgradeWaitMs?: number;
+  /** `--log FILE`: the master and its workers append their log lines here; SIGUSR1 reopens it. */
+  readonly logFile?: string | undefined;
   readonly stderr: (text: string) => void;
 }
 
@@ -44,7 +46,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     return 1;
   }
   const { loaded } = result;
-  const logger = createLogger({ level: loaded.config.basic.log_level, name: loaded.config.basic.name }).child({ role: 'master' });
+  const appLog = createAppLog({ level: loaded.config.basic.log_level, name: loaded.config.basic.name, file: options.logFile });
+  const logger = appLog.logger.child({ role: 'master' });
   let master: Master | undefined;
   const supervisor = new Supervisor({
     configPath: options.configPath,
@@ -53,6 +56,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     drainTimeoutMs: options.drainTimeoutMs,
     idleGraceMs: options.idleGraceMs ?? DEFAULT_IDLE_GRACE_MS,
     readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    logFile: options.logFile,
     ...(options.crashPolicy === undefined ? {} : { crashPolicy: options.crashPolicy }),
     logger,
     onGiveUp: (code) => void master?.giveUp(code),
@@ -62,6 +66,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     pidFile,
     watch: options.watch === true,
     upgradeWaitMs: options.upgradeWaitMs ?? DEFAULT_UPGRADE_WAIT_MS,
+    reopenLog: () => appLog.reopen(),
+    isLoggingToFile: options.logFile !== undefined,
   });
   try {
     await master.start(loaded);

@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   /** Draining workers close keep-alive connections idle this long (below the client keep-alive timeout). */
   readonly idleGraceMs: number;
   readonly readyTimeoutMs: number;
+  /** `--log FILE`: workers append their log lines here (undefined: stdout). */
+  readonly logFile?: string | undefined;
   readonly crashPolicy?: Partial<CrashPolicyOptions>;
   readonly logger: Logger;
   /** Workers keep crashing: the master has stopped them and should exit with this code. */
@@ -187,6 +189,11 @@ export class Supervisor {
     return this.#stopped;
   }
 
+  /** SIGUSR1: every worker opens its log file again. */
+  reopenLogs(): void {
+    for (const generation of this.#generations) generation.reopenLogs();
+  }
+
   async status(): Promise<MasterStatus> {
     const workers = await Promise.all(
       [...this.#generations].map(async (g) => (await g.status()).map((w) => ({ ...w, generation: g.id }))),
@@ -263,6 +270,7 @@ export class Supervisor {
       workerCount: this.#options.workerCount ?? workerCountOf(loaded.config.basic.workers),
       sockets: this.#sockets,
       readyTimeoutMs: this.#options.readyTimeoutMs,
+      logFile: this.#options.logFile,
       onCrash: (crash) => this.#onCrash(crash),
     });
     this.#generations.add(generation);

@@ -27,6 +27,8 @@ export interface WorkerStartOptions {
   readonly sockets: SocketTable;
   /** From fork to `ready`; past it the worker is killed and `ready` rejects with LL_WORKER_NOT_READY. */
   readonly readyTimeoutMs: number;
+  /** `--log FILE` (undefined: stdout). */
+  readonly logFile: string | undefined;
 }
 
 export interface WorkerStatus {
@@ -115,6 +117,10 @@ export class WorkerProcess {
     this.#armKill(FAST_STOP_KILL_MS);
   }
 
+  reopenLogs(): void {
+    if (this.#state === 'ready' || this.#state === 'draining') this.#send({ type: 'reopen-logs' });
+  }
+
   kill(): void {
     if (this.#state === 'exited') return;
     this.#state = 'stopping';
@@ -192,6 +198,7 @@ export class WorkerProcess {
       slot: options.slot,
       loaded: options.loaded,
       listenKeys: options.listenKeys,
+      logFile: options.logFile ?? null,
     });
   }
 

@@ -5,14 +5,15 @@
  */
 import { runClusterWorker } from './cluster-worker.ts';
 
-runClusterWorker(async ({ loaded, handles, generation, slot }) => {
-  const [{ createLogger }, { startGateway }, { ConnectionDrain }] = await Promise.all([
-    import('../lib/logger.ts'),
+runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
+  const [{ createAppLog }, { startGateway }, { ConnectionDrain }] = await Promise.all([
+    import('../lib/app-log.ts'),
     import('./start.ts'),
     import('./connection-drain.ts'),
   ]);
   const { basic } = loaded.config;
-  const logger = createLogger({ level: basic.log_level, name: basic.name }).child({ role: 'worker', generation, slot });
+  const log = createAppLog({ level: basic.log_level, name: basic.name, file: logFile });
+  const logger = log.logger.child({ role: 'worker', generation, slot });
   const drain = new ConnectionDrain();
   const gateway = await startGateway({ loaded, logger, handles, drain });
   return {
@@ -20,5 +21,9 @@ runClusterWorker(async ({ loaded, handles, generation, slot }) => {
     requestsInFlight: () => drain.requestsInFlight,
     drain: (options) => gateway.drain(options),
     stop: () => gateway.close(),
+    reopenLogs: () => {
+      log.reopen();
+      logger.info('log file reopened');
+    },
   };
 });

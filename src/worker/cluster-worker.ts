@@ -24,6 +24,8 @@ export interface WorkerRuntimeStart {
   readonly handles: ReadonlyMap<string, ListenHandle>;
   readonly generation: number;
   readonly slot: number;
+  /** `--log FILE`, or undefined for stdout. */
+  readonly logFile: string | undefined;
 }
 
 export interface WorkerRuntime {
@@ -33,6 +35,8 @@ export interface WorkerRuntime {
   readonly drain: (options: DrainOptions) => Promise<void>;
   /** Close everything now. */
   readonly stop: () => Promise<void>;
+  /** Open the log file again (SIGUSR1 in the master). */
+  readonly reopenLogs: () => void;
 }
 
 export type StartWorkerRuntime = (start: WorkerRuntimeStart) => Promise<WorkerRuntime>;
@@ -60,7 +64,13 @@ export function runClusterWorker(startRuntime: StartWorkerRuntime): void {
   const start = async (message: Extract<MasterMessage<LoadedConfig>, { type: 'start' }>): Promise<void> => {
     const missing = message.listenKeys.filter((key) => !handles.has(key));
     if (missing.length > 0) throw Object.assign(new Error(`no listen handle for ${missing.join(', ')}`), { code: 'LL_HANDLE_MISSING' });
-    runtime = await startRuntime({ loaded: message.loaded, handles, generation: message.generation, slot: message.slot });
+    runtime = await startRuntime({
+      loaded: message.loaded,
+      handles,
+      generation: message.generation,
+      slot: message.slot,
+      logFile: message.logFile ?? undefined,
+    });
     send({ type: 'ready', addresses: runtime.addresses });
   };
 
@@ -82,6 +92,9 @@ export function runClusterWorker(startRuntime: StartWorkerRuntime): void {
         return;
       case 'stop':
         end(runtime === undefined ? Promise.resolve() : runtime.stop());
+        return;
+      case 'reopen-logs':
+        runtime?.reopenLogs();
         return;
       case 'status':
         send({ type: 'status', requestsInFlight: runtime?.requestsInFlight() ?? 0, rssBytes: process.memoryUsage.rss() });
