@@ -16,11 +16,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   ai: ['core', 'lib', 'config'],
   observability: ['core', 'lib', 'config'],
   proxy: ['core', 'lib', 'config', 'ai'],
-  plugins: ['core', 'lib', 'config', 'ai', 'proxy'],
+  limits: ['core', 'lib', 'config'],
+  plugins: ['core', 'lib', 'config', 'ai', 'proxy', 'limits'],
   acme: ['core', 'lib', 'config'],
   admin: ['core', 'lib', 'config', 'observability'],
   master: ['core', 'lib', 'config', 'observability', 'acme'],
-  worker: ['core', 'lib', 'config', 'ai', 'proxy', 'plugins', 'observability', 'admin', 'acme'],
+  worker: ['core', 'lib', 'config', 'ai', 'proxy', 'plugins', 'limits', 'observability', 'admin', 'acme'],
   cli: ['core', 'lib', 'config', 'master', 'worker'],
 };
 

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { parseDurationMs, parseSizeBytes } from './units.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { corsPluginSchema, ipRestrictionPluginSchema, keyAuthPluginSchema, limitPluginSchema, requestRestrictionPluginSchema } from './access-plugin-schemas.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -221,6 +222,11 @@ export const pluginSchema = z
       body: z.string().default('').describe('Response body.'),
       path: z.string().optional().describe('Answer only this exact path (default: every request of the location).'),
     }),
+    keyAuthPluginSchema,
+    requestRestrictionPluginSchema,
+    ipRestrictionPluginSchema,
+    corsPluginSchema,
+    limitPluginSchema,
   ])
   .describe('A named plugin instance; `type` picks the implementation.');
 

@@ -27,6 +27,16 @@ export const ERROR_CATALOGUE = {
   no_upstream_available: { status: 503, source: 'gateway', retryable: false, message: 'no upstream target is available' },
   shutting_down: { status: 503, source: 'gateway', retryable: true, message: 'the gateway is shutting down' },
   internal_error: { status: 500, source: 'gateway', retryable: false, message: 'internal gateway error' },
+  // Access control and limits (src/plugins, src/limits).
+  unauthorized: { status: 401, source: 'client', retryable: false, message: 'a valid gateway key is required' },
+  key_expired: { status: 401, source: 'client', retryable: false, message: 'the gateway key has expired' },
+  forbidden: { status: 403, source: 'client', retryable: false, message: 'the request is not allowed' },
+  project_inactive: { status: 403, source: 'client', retryable: false, message: 'the project of this gateway key is inactive' },
+  model_not_allowed: { status: 403, source: 'client', retryable: false, message: 'this gateway key may not use the requested model' },
+  rate_limited: { status: 429, source: 'client', retryable: false, message: 'rate limit exceeded, retry after the indicated time' },
+  quota_exceeded: { status: 429, source: 'client', retryable: false, message: 'quota exceeded' },
+  concurrency_exceeded: { status: 503, source: 'gateway', retryable: false, message: 'too many concurrent requests' },
+  circuit_open: { status: 503, source: 'upstream', retryable: true, message: 'the upstream is failing; its circuit breaker is open' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

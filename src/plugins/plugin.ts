@@ -4,7 +4,7 @@
  * response head, chunk, log) extend `PluginHooks` with optional members, so a plugin implements only
  * the hooks it uses and a location's chain is `null` when it has no plugins.
  */
-import type { GatewayRequest } from '../core/http-types.ts';
+import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 
 /** An early answer: the request goes no further (no upstream, no later plugin). */
 export interface Reply {
@@ -23,6 +23,25 @@ export interface PluginRequestContext {
   readonly host: string;
   /** Request path without the query string, as received. */
   readonly path: string;
+  /**
+   * The response, for plugins that add headers to whatever answers (CORS) or need its end (concurrency
+   * release on 'close'). Optional until every caller passes it; such plugins fail closed without it.
+   */
+  readonly res?: GatewayResponse;
+  /** The location is an AI location: answers go out in the client's dialect (see ./plugin-reply.ts). */
+  readonly isAiRoute?: boolean;
+  /** Set by `key-auth` once a gateway key matched; read by later plugins (per-consumer limits). */
+  consumer?: AuthenticatedConsumer;
+}
+
+/** Who a gateway key belongs to, as later plugins and the access log see it (never the key itself). */
+export interface AuthenticatedConsumer {
+  /** The consumer (project) name in config. */
+  readonly name: string;
+  /** The key's name in config, or its index ("0", "1", …). */
+  readonly keyName: string;
+  /** Models this consumer may use; null = any. */
+  readonly allowedModels: ReadonlySet<string> | null;
 }
 
 export interface PluginHooks {
@@ -36,6 +55,6 @@ export interface PluginHooks {
 export interface PluginType<C> {
   /** The `type` value in config (`plugins.<name>.type`). */
   readonly type: string;
-  /** Compiles one configured instance; throws on a config it cannot use. */
-  create(config: C): PluginHooks;
+  /** Compiles one configured instance (`name`: its name in config); throws on a config it cannot use. */
+  create(config: C, name?: string): PluginHooks;
 }

@@ -1,13 +1,28 @@
 /** Plugin types by their config `type`, and the compile step from a named instance to hooks. */
 import type { PluginConfig } from '../config/schema.ts';
+import { corsPlugin } from './cors/cors-plugin.ts';
+import { ipRestrictionPlugin } from './ip-restriction/ip-restriction-plugin.ts';
+import { keyAuthPlugin } from './key-auth/key-auth-plugin.ts';
+import { limitPlugin } from './limit/limit-plugin.ts';
 import { mockPlugin } from './mock/mock-plugin.ts';
+import { requestRestrictionPlugin } from './request-restriction/request-restriction-plugin.ts';
 import type { PluginHooks } from './plugin.ts';
 
-/** Compiles one configured plugin instance. */
-export function createPluginHooks(config: PluginConfig): PluginHooks {
+/** Compiles one configured plugin instance; `name` is its name in config (limit counters are keyed by it). */
+export function createPluginHooks(config: PluginConfig, name = ''): PluginHooks {
   switch (config.type) {
     case 'mock':
-      return mockPlugin.create(config);
+      return mockPlugin.create(config, name);
+    case 'key-auth':
+      return keyAuthPlugin.create(config, name);
+    case 'request-restriction':
+      return requestRestrictionPlugin.create(config, name);
+    case 'ip-restriction':
+      return ipRestrictionPlugin.create(config, name);
+    case 'cors':
+      return corsPlugin.create(config, name);
+    case 'limit':
+      return limitPlugin.create(config, name);
   }
 }
 
@@ -21,7 +36,7 @@ export function compileRequestChain(names: readonly string[] | undefined, plugin
   for (const name of names) {
     const config = plugins[name];
     if (config === undefined) throw new Error(`unknown plugin "${name}"`);
-    const hooks = createPluginHooks(config);
+    const hooks = createPluginHooks(config, name);
     if (hooks.onRequest !== undefined) chain.push(hooks);
   }
   return chain.length === 0 ? null : chain;

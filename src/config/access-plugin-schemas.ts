@@ -1,0 +1,130 @@
+/**
+ * Config shapes of the access-control and limit plugins (key-auth, request-restriction, ip-restriction,
+ * cors, limit), members of `pluginSchema` in ./schema.ts. Expiry dates are normalized to epoch
+ * milliseconds and plain keys are kept only until the plugin hashes them at load (docs/access-control.md).
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { parseDurationMs } from './units.ts';
+
+/** Like `duration` in ./schema.ts (which imports this file, so it cannot be imported back). */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .refine((v) => parseDurationMs(v) !== undefined, { message: 'expected a duration such as "500ms", "30s", "5m", "1h"' })
+    .transform((v) => parseDurationMs(v) ?? 0)
+    .prefault(fallback);
+
+const SHA256_RE = /^sha256:[0-9a-f]{64}$/;
+
+const instant = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'expected an ISO 8601 date such as "2027-01-31" or "2027-01-31T12:00:00Z"' })
+  .transform((v) => Date.parse(v));
+
+const gatewayKeySchema = z
+  .strictObject({
+    name: z.string().optional().describe('Key id shown in logs and metrics (default: its index in `keys`). Never the key.'),
+    key_hash: z
+      .string()
+      .regex(SHA256_RE, 'expected "sha256:" followed by 64 lower-case hex digits (sha256 of the key)')
+      .optional()
+      .describe('The key as `sha256:<hex>` of its UTF-8 bytes (`printf %s "$KEY" | sha256sum`).'),
+    key: z.string().min(16).optional().describe('The key in clear (or `${ENV}`), hashed at load; prefer `key_hash`.'),
+    expires_at: instant.optional().describe('The key stops working at this instant (401 key_expired).'),
+  })
+  .refine((k) => (k.key === undefined) !== (k.key_hash === undefined), { message: 'give exactly one of `key` and `key_hash`' })
+  .describe('A gateway key of a consumer.');
+
+const consumerSchema = z
+  .strictObject({
+    keys: z.array(gatewayKeySchema).min(1).describe('Gateway keys of this consumer.'),
+    active: z.boolean().default(true).describe('false: every key of the consumer answers 403 project_inactive.'),
+    expires_at: instant.optional().describe('All keys of the consumer stop working at this instant (401 key_expired).'),
+    allowed_models: z.array(z.string()).optional().describe('Models this consumer may call (default: all).'),
+    allowed_locations: z.array(z.string()).optional().describe('Locations this consumer may use (default: every location running the plugin).'),
+  })
+  .describe('A consumer (project) and its gateway keys.');
+
+export const keyAuthPluginSchema = z.strictObject({
+  type: z.literal('key-auth'),
+  headers: z
+    .array(z.string().transform((v) => v.toLowerCase()))
+    .min(1)
+    .default(['authorization', 'x-api-key'])
+    .describe('Request headers carrying the gateway key, tried in order; `authorization` expects `Bearer <key>`. All are removed before the request goes upstream.'),
+  consumers: z.record(z.string(), consumerSchema).describe('Consumers (projects) by name.'),
+});
+
+const cidr = z.string().refine((v) => {
+  const slash = v.indexOf('/');
+  const ip = slash < 0 ? v : v.slice(0, slash);
+  const family = isIP(ip);
+  if (family === 0) return false;
+  if (slash < 0) return true;
+  const bits = Number(v.slice(slash + 1));
+  return Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}, { message: 'expected an IP address or CIDR such as "10.0.0.0/8" or "2001:db8::/32"' });
+
+export const ipRestrictionPluginSchema = z
+  .strictObject({
+    type: z.literal('ip-restriction'),
+    allow: z.array(cidr).optional().describe('Only these addresses/CIDRs may connect (default: any).'),
+    deny: z.array(cidr).optional().describe('These addresses/CIDRs are refused (checked before `allow`).'),
+  })
+  .refine((c) => c.allow !== undefined || c.deny !== undefined, { message: 'give `allow`, `deny` or both' });
+
+export const requestRestrictionPluginSchema = z.strictObject({
+  type: z.literal('request-restriction'),
+  methods: z
+    .array(z.string().transform((v) => v.toUpperCase()))
+    .optional()
+    .describe('Allowed methods (405 method_not_allowed otherwise).'),
+  paths: z
+    .array(z.string())
+    .optional()
+    .describe('Allowed paths: exact ("/v1/chat/completions"), prefix ending in "/*" ("/v1/models/*") or regex ("~^/v1/"). 403 forbidden otherwise.'),
+  required_headers: z
+    .record(z.string(), z.union([z.literal(true), z.array(z.string())]))
+    .optional()
+    .describe('Headers that must be present (`true`) or have one of the listed values; 403 forbidden otherwise.'),
+});
+
+export const corsPluginSchema = z.strictObject({
+  type: z.literal('cors'),
+  allow_origins: z.array(z.string()).min(1).describe('Allowed origins ("https://app.example.com") or "*".'),
+  allow_methods: z
+    .array(z.string().transform((v) => v.toUpperCase()))
+    .default(['GET', 'POST', 'OPTIONS'])
+    .describe('Methods allowed in preflight answers.'),
+  allow_headers: z
+    .array(z.string())
+    .default(['authorization', 'content-type', 'x-api-key', 'anthropic-version'])
+    .describe('Request headers allowed in preflight answers.'),
+  expose_headers: z.array(z.string()).optional().describe('Response headers scripts may read.'),
+  allow_credentials: z.boolean().default(false).describe('Send `access-control-allow-credentials: true` (not with "*").'),
+  max_age: duration('1h').describe('How long browsers cache a preflight answer.'),
+});
+
+const tokenBucketSchema = z.strictObject({
+  capacity: z.number().int().min(1).describe('Largest burst (tokens; one request takes one).'),
+  refill_per_second: z.number().positive().describe('Tokens added per second.'),
+});
+
+export const limitPluginSchema = z
+  .strictObject({
+    type: z.literal('limit'),
+    by: z
+      .enum(['consumer', 'ip', 'location'])
+      .default('consumer')
+      .describe('What is counted separately: the key-auth consumer (requests without one share the key "-"), the client address, or the whole location.'),
+    rpm: z.number().int().min(1).optional().describe('Requests per minute (fixed window); shorthand for `requests` with `window: 1m`.'),
+    requests: z.number().int().min(1).optional().describe('Requests per `window` (fixed window).'),
+    window: duration('1m').describe('Fixed-window length for `requests`.'),
+    token_bucket: tokenBucketSchema.optional().describe('Token bucket: bursts up to `capacity`, refilled continuously.'),
+    concurrency: z.number().int().min(1).optional().describe('Requests in flight at once (503 concurrency_exceeded above).'),
+  })
+  .refine((c) => !(c.rpm !== undefined && c.requests !== undefined), { message: 'give `rpm` or `requests`, not both' })
+  .refine((c) => c.rpm !== undefined || c.requests !== undefined || c.token_bucket !== undefined || c.concurrency !== undefined, {
+    message: 'give at least one of `rpm`, `requests`, `token_bucket`, `concurrency`',
+  });

@@ -1,0 +1,98 @@
+/**
+ * Where limit counters live. Plugins talk to a `CounterStore`; `LocalCounterStore` keeps the counters
+ * of this process (exact for one worker). The cluster-wide store answers the same synchronous calls from
+ * budget leased from the master (./lease-cache.ts, ./lease-ledger.ts). Keys are opaque strings chosen by
+ * the caller (`<plugin>|<by value>`); entries that can no longer matter (past windows, full buckets,
+ * zero in flight) are swept, so per-IP keys do not grow memory without bound.
+ */
+import { msUntilWindowEnd, windowStartOf } from './fixed-window.ts';
+import { isBucketFull, newBucket, takeTokens } from './token-bucket.ts';
+import type { TokenBucketSpec, TokenBucketState } from './token-bucket.ts';
+
+export interface CounterStore {
+  /**
+   * Counts one request in the fixed window of `windowMs` containing `nowMs`. Returns 0 when admitted
+   * (the window's count stays ≤ `limit`), else the ms until the window ends (nothing counted).
+   */
+  takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number;
+  /** Takes one token; 0 when admitted, else the ms until a token is available. */
+  takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number;
+  /** One more request in flight unless `max` are; false when refused. Every true needs one `release`. */
+  acquire(key: string, max: number): boolean;
+  release(key: string): void;
+}
+
+interface WindowCount {
+  windowStart: number;
+  windowMs: number;
+  count: number;
+}
+
+const FIRST_SWEEP_AT = 10_000;
+
+export class LocalCounterStore implements CounterStore {
+  readonly #windows = new Map<string, WindowCount>();
+  readonly #buckets = new Map<string, { state: TokenBucketState; spec: TokenBucketSpec }>();
+  readonly #inFlight = new Map<string, number>();
+  #sweepAt = FIRST_SWEEP_AT;
+
+  takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number {
+    const windowStart = windowStartOf(nowMs, windowMs);
+    let entry = this.#windows.get(key);
+    if (entry === undefined) {
+      entry = { windowStart, windowMs, count: 0 };
+      this.#windows.set(key, entry);
+      if (this.#windows.size + this.#buckets.size > this.#sweepAt) this.#sweep(nowMs);
+    } else if (entry.windowStart !== windowStart || entry.windowMs !== windowMs) {
+      entry.windowStart = windowStart;
+      entry.windowMs = windowMs;
+      entry.count = 0;
+    }
+    if (entry.count >= limit) return msUntilWindowEnd(nowMs, windowMs);
+    entry.count++;
+    return 0;
+  }
+
+  takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number {
+    let entry = this.#buckets.get(key);
+    if (entry === undefined) {
+      entry = { state: newBucket(spec, nowMs), spec };
+      this.#buckets.set(key, entry);
+      if (this.#windows.size + this.#buckets.size > this.#sweepAt) this.#sweep(nowMs);
+    }
+    entry.spec = spec;
+    return takeTokens(entry.state, spec, nowMs);
+  }
+
+  acquire(key: string, max: number): boolean {
+    const current = this.#inFlight.get(key) ?? 0;
+    if (current >= max) return false;
+    this.#inFlight.set(key, current + 1);
+    return true;
+  }
+
+  release(key: string): void {
+    const current = this.#inFlight.get(key) ?? 0;
+    if (current <= 1) this.#inFlight.delete(key);
+    else this.#inFlight.set(key, current - 1);
+  }
+
+  /** Entries kept (for tests of the sweep). */
+  get size(): number {
+    return this.#windows.size + this.#buckets.size + this.#inFlight.size;
+  }
+
+  /** Drops windows that ended and buckets that are full; next sweep when the maps have doubled. */
+  #sweep(nowMs: number): void {
+    for (const [key, entry] of this.#windows) {
+      if (entry.windowStart + entry.windowMs <= nowMs) this.#windows.delete(key);
+    }
+    for (const [key, entry] of this.#buckets) {
+      if (isBucketFull(entry.state, entry.spec, nowMs)) this.#buckets.delete(key);
+    }
+    this.#sweepAt = Math.max(FIRST_SWEEP_AT, 2 * (this.#windows.size + this.#buckets.size));
+  }
+}
+
+/** This process's counters: they outlive config reloads (a new runtime keeps counting the same windows). */
+export const processCounterStore: CounterStore = new LocalCounterStore();

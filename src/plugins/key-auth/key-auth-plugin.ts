@@ -1,0 +1,62 @@
+/**
+ * `type: key-auth`: the request must carry a gateway key of a configured consumer, as
+ * `Authorization: Bearer <key>` or in another configured header. The key's headers are removed from the
+ * request before it goes upstream (the proxy copies request headers; the AI layer builds its own), and
+ * later plugins find the consumer in `ctx.consumer`. Denials: 401 unauthorized / key_expired,
+ * 403 project_inactive / forbidden (location not allowed), in the client's dialect.
+ */
+import { GatewayError } from '../../core/errors.ts';
+import type { GatewayRequest } from '../../core/http-types.ts';
+import { errorReply } from '../plugin-reply.ts';
+import type { PluginType } from '../plugin.ts';
+import { compileKeyTable } from './key-table.ts';
+import type { KeyAuthPluginConfig } from './key-table.ts';
+
+const AUTHORIZATION = 'authorization';
+const BEARER_RE = /^bearer\s+/i;
+const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer' };
+
+/** The first configured header holding a key; `authorization` counts only with the Bearer scheme. */
+function presentedKey(req: GatewayRequest, headers: readonly string[]): string | undefined {
+  for (const name of headers) {
+    const value = req.headers[name];
+    if (typeof value !== 'string') continue;
+    if (name === AUTHORIZATION) {
+      const match = BEARER_RE.exec(value);
+      if (match !== null) return value.slice(match[0].length).trim();
+      continue;
+    }
+    const key = value.trim();
+    if (key !== '') return key;
+  }
+  return undefined;
+}
+
+export const keyAuthPlugin: PluginType<KeyAuthPluginConfig> = {
+  type: 'key-auth',
+  create(config) {
+    const table = compileKeyTable(config);
+    const headers = config.headers;
+    const missing = new GatewayError('unauthorized', 'a gateway key is required', { headers: WWW_AUTHENTICATE });
+    const unknown = new GatewayError('unauthorized', 'the gateway key is not valid', { headers: WWW_AUTHENTICATE });
+    const expired = new GatewayError('key_expired', undefined, { headers: WWW_AUTHENTICATE });
+    const inactive = new GatewayError('project_inactive');
+    const wrongLocation = new GatewayError('forbidden', 'this gateway key may not use this location');
+    return {
+      onRequest(ctx) {
+        const secret = presentedKey(ctx.req, headers);
+        if (secret === undefined) return errorReply(ctx, missing);
+        const key = table.find(secret);
+        if (key === undefined) return errorReply(ctx, unknown);
+        if (!key.consumer.isActive) return errorReply(ctx, inactive);
+        if (Date.now() >= key.expiresAtMs) return errorReply(ctx, expired);
+        const locations = key.consumer.allowedLocations;
+        if (locations !== null && !locations.has(ctx.locationName)) return errorReply(ctx, wrongLocation);
+        const reqHeaders = ctx.req.headers;
+        for (const name of headers) delete reqHeaders[name];
+        ctx.consumer = key.identity;
+        return undefined;
+      },
+    };
+  },
+};
