@@ -3,8 +3,6 @@ export type MasterErrorCode =
   | 'LL_BIND_FAILED'
   | 'LL_HANDLE_UNSUPPORTED'
   | 'LL_WORKER_NOT_READY'
-  | 'LL_CRASH_LOOP'
-  | 'LL_CONFIG_INVALID'
   | 'LL_CONTROL_SOCKET';
 
 export class MasterError extends Error {
