@@ -40,9 +40,9 @@ export class LocalCounterStore implements CounterStore {
     const windowStart = windowStartOf(nowMs, windowMs);
     let entry = this.#windows.get(key);
     if (entry === undefined) {
+      if (this.#windows.size + this.#buckets.size >= this.#sweepAt) this.#sweep(nowMs);
       entry = { windowStart, windowMs, count: 0 };
       this.#windows.set(key, entry);
-      if (this.#windows.size + this.#buckets.size > this.#sweepAt) this.#sweep(nowMs);
     } else if (entry.windowStart !== windowStart || entry.windowMs !== windowMs) {
       entry.windowStart = windowStart;
       entry.windowMs = windowMs;
@@ -56,9 +56,9 @@ export class LocalCounterStore implements CounterStore {
   takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number {
     let entry = this.#buckets.get(key);
     if (entry === undefined) {
+      if (this.#windows.size + this.#buckets.size >= this.#sweepAt) this.#sweep(nowMs);
       entry = { state: newBucket(spec, nowMs), spec };
       this.#buckets.set(key, entry);
-      if (this.#windows.size + this.#buckets.size > this.#sweepAt) this.#sweep(nowMs);
     }
     entry.spec = spec;
     return takeTokens(entry.state, spec, nowMs);

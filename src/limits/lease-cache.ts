@@ -1,0 +1,127 @@
+/**
+ * Worker side of cluster-wide fixed windows: admissions leased from the master, spent locally without
+ * IPC. When the lease of a key runs low a refill is asked ahead of need; a request that finds it empty
+ * waits for the master's grant (a promise) instead of being refused while budget is left. A grant of 0
+ * means the window is used up: waiting and later requests get the ms until the window ends. Requests
+ * still waiting when their window ends move to the next window's lease.
+ */
+import { msUntilWindowEnd, windowStartOf } from './fixed-window.ts';
+import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
+
+/** 0 = admitted, else ms until a retry can succeed. */
+export type Admission = number;
+
+interface Waiter {
+  readonly resolve: (admission: Admission) => void;
+}
+
+interface KeyLease {
+  windowStart: number;
+  windowMs: number;
+  limit: number;
+  available: number;
+  lastGranted: number;
+  /** Id of the request in flight, or 0. */
+  pendingId: number;
+  isExhausted: boolean;
+  waiters: Waiter[];
+}
+
+const FIRST_SWEEP_AT = 10_000;
+
+export class LeaseCache {
+  readonly #send: (message: LeaseRequestMessage) => void;
+  readonly #now: () => number;
+  readonly #leases = new Map<string, KeyLease>();
+  #nextId = 1;
+  #sweepAt = FIRST_SWEEP_AT;
+
+  constructor(send: (message: LeaseRequestMessage) => void, now: () => number = Date.now) {
+    this.#send = send;
+    this.#now = now;
+  }
+
+  /** Counts one request of `key`; synchronous while the lease has admissions, a promise while it waits. */
+  take(key: string, limit: number, windowMs: number): Admission | Promise<Admission> {
+    const nowMs = this.#now();
+    const lease = this.#current(key, limit, windowMs, nowMs);
+    if (lease.available > 0) {
+      lease.available--;
+      // Ask ahead when half of the last grant is spent, so steady traffic rarely waits.
+      if (lease.pendingId === 0 && !lease.isExhausted && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 1);
+      return 0;
+    }
+    if (lease.isExhausted) return msUntilWindowEnd(nowMs, windowMs);
+    return new Promise<Admission>((resolve) => {
+      lease.waiters.push({ resolve });
+      if (lease.pendingId === 0) this.#ask(key, lease, lease.waiters.length);
+    });
+  }
+
+  /** Applies a grant from the master; grants for a past window or an outdated request are ignored. */
+  onGrant(grant: LeaseGrantMessage): void {
+    const lease = this.#leases.get(grant.key);
+    if (lease === undefined || lease.windowStart !== grant.windowStart || lease.pendingId !== grant.id) return;
+    lease.pendingId = 0;
+    lease.lastGranted = grant.granted;
+    if (grant.granted === 0) {
+      lease.isExhausted = true;
+      const waitMs = msUntilWindowEnd(this.#now(), lease.windowMs);
+      for (const waiter of lease.waiters.splice(0)) waiter.resolve(waitMs);
+      return;
+    }
+    lease.available += grant.granted;
+    while (lease.available > 0 && lease.waiters.length > 0) {
+      lease.available--;
+      lease.waiters.shift()?.resolve(0);
+    }
+    if (lease.waiters.length > 0) this.#ask(grant.key, lease, lease.waiters.length);
+  }
+
+  /**
+   * The master is gone (restarting): settle every waiting request with `admission` (0 = admit, fail open)
+   * and forget the leases.
+   */
+  failPending(admission: Admission): void {
+    for (const lease of this.#leases.values()) for (const waiter of lease.waiters.splice(0)) waiter.resolve(admission);
+    this.#leases.clear();
+  }
+
+  /** The lease of `key` for the window containing `nowMs`; waiters of an ended window carry over. */
+  #current(key: string, limit: number, windowMs: number, nowMs: number): KeyLease {
+    const windowStart = windowStartOf(nowMs, windowMs);
+    const lease = this.#leases.get(key);
+    if (lease !== undefined && lease.windowStart === windowStart && lease.windowMs === windowMs) {
+      lease.limit = limit;
+      return lease;
+    }
+    const fresh: KeyLease = {
+      windowStart,
+      windowMs,
+      limit,
+      available: 0,
+      lastGranted: 0,
+      pendingId: 0,
+      isExhausted: false,
+      waiters: lease?.waiters ?? [],
+    };
+    this.#leases.set(key, fresh);
+    if (this.#leases.size > this.#sweepAt) this.#sweep(nowMs);
+    if (fresh.waiters.length > 0) this.#ask(key, fresh, fresh.waiters.length);
+    return fresh;
+  }
+
+  /** Forgets leases of ended windows with nothing waiting or asked; next sweep when the map has doubled. */
+  #sweep(nowMs: number): void {
+    for (const [key, lease] of this.#leases) {
+      if (lease.windowStart + lease.windowMs <= nowMs && lease.waiters.length === 0 && lease.pendingId === 0) this.#leases.delete(key);
+    }
+    this.#sweepAt = Math.max(FIRST_SWEEP_AT, 2 * this.#leases.size);
+  }
+
+  #ask(key: string, lease: KeyLease, want: number): void {
+    const id = this.#nextId++;
+    lease.pendingId = id;
+    this.#send({ type: 'limit-lease', id, key, limit: lease.limit, windowMs: lease.windowMs, windowStart: lease.windowStart, want });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Master side of cluster-wide fixed windows: per key, the admissions granted to workers in the current
+ * window. A grant never exceeds what is left of the limit (so the sum over workers is exact from above).
+ * Batches are small (1/200 of the limit, at most half of the remainder spread over the workers), which
+ * bounds both the IPC traffic (~200 round trips per key and window, whatever the number of workers) and
+ * the admissions an idle worker can strand in its lease (what it holds when its traffic stops).
+ */
+import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
+
+interface WindowGrant {
+  windowStart: number;
+  windowMs: number;
+  granted: number;
+}
+
+const BATCH_DIVISOR = 200;
+
+export class LeaseLedger {
+  readonly #windows = new Map<string, WindowGrant>();
+
+  /** Answers one worker request; `workerCount` is the number of live workers (≥ 1). */
+  grant(request: LeaseRequestMessage, workerCount: number): LeaseGrantMessage {
+    let entry = this.#windows.get(request.key);
+    if (entry === undefined || entry.windowStart < request.windowStart || entry.windowMs !== request.windowMs) {
+      entry = { windowStart: request.windowStart, windowMs: request.windowMs, granted: 0 };
+      this.#windows.set(request.key, entry);
+    }
+    let granted = 0;
+    // A request for a window that has already been replaced gets nothing (its window is over).
+    if (entry.windowStart === request.windowStart) {
+      const remaining = Math.max(0, request.limit - entry.granted);
+      const batch = Math.max(1, Math.min(Math.ceil(request.limit / BATCH_DIVISOR), Math.ceil(remaining / (2 * Math.max(1, workerCount)))));
+      granted = Math.min(remaining, Math.max(batch, request.want));
+      entry.granted += granted;
+    }
+    return { type: 'limit-grant', id: request.id, key: request.key, windowStart: request.windowStart, granted };
+  }
+
+  /** Forgets windows that ended before `nowMs`. */
+  sweep(nowMs: number): void {
+    for (const [key, entry] of this.#windows) if (entry.windowStart + entry.windowMs <= nowMs) this.#windows.delete(key);
+  }
+
+  /** Admissions granted so far in the current window of `key` (status page, tests). */
+  grantedOf(key: string): number {
+    return this.#windows.get(key)?.granted ?? 0;
+  }
+}
