@@ -111,6 +111,22 @@ const tokenBucketSchema = z.strictObject({
   refill_per_second: z.number().positive().describe('Tokens added per second.'),
 });
 
+const limitFields = {
+  rpm: z.number().int().min(1).optional().describe('Requests per minute (fixed window); shorthand for `requests` with `window: 1m`.'),
+  requests: z.number().int().min(1).optional().describe('Requests per `window` (fixed window).'),
+  window: duration('1m').describe('Fixed-window length for `requests`.'),
+  token_bucket: tokenBucketSchema.optional().describe('Token bucket: bursts up to `capacity`, refilled continuously.'),
+  concurrency: z.number().int().min(1).optional().describe('Requests in flight at once (503 concurrency_exceeded above).'),
+};
+
+const hasOneRate = (c: { rpm?: number | undefined; requests?: number | undefined }) => !(c.rpm !== undefined && c.requests !== undefined);
+const ONE_RATE = { message: 'give `rpm` or `requests`, not both' };
+
+const consumerLimitSchema = z
+  .strictObject(limitFields)
+  .refine(hasOneRate, ONE_RATE)
+  .describe('Limits of one consumer; each field given replaces the instance value (`rpm` or `requests` with its `window` together).');
+
 export const limitPluginSchema = z
   .strictObject({
     type: z.literal('limit'),
@@ -118,13 +134,13 @@ export const limitPluginSchema = z
       .enum(['consumer', 'ip', 'location'])
       .default('consumer')
       .describe('What is counted separately: the key-auth consumer (requests without one share the key "-"), the client address, or the whole location.'),
-    rpm: z.number().int().min(1).optional().describe('Requests per minute (fixed window); shorthand for `requests` with `window: 1m`.'),
-    requests: z.number().int().min(1).optional().describe('Requests per `window` (fixed window).'),
-    window: duration('1m').describe('Fixed-window length for `requests`.'),
-    token_bucket: tokenBucketSchema.optional().describe('Token bucket: bursts up to `capacity`, refilled continuously.'),
-    concurrency: z.number().int().min(1).optional().describe('Requests in flight at once (503 concurrency_exceeded above).'),
+    ...limitFields,
+    consumers: z.record(z.string(), consumerLimitSchema).optional().describe('Per-consumer limits (only with `by: consumer`).'),
   })
-  .refine((c) => !(c.rpm !== undefined && c.requests !== undefined), { message: 'give `rpm` or `requests`, not both' })
-  .refine((c) => c.rpm !== undefined || c.requests !== undefined || c.token_bucket !== undefined || c.concurrency !== undefined, {
-    message: 'give at least one of `rpm`, `requests`, `token_bucket`, `concurrency`',
-  });
+  .refine(hasOneRate, ONE_RATE)
+  .refine((c) => c.consumers === undefined || c.by === 'consumer', { message: '`consumers` needs `by: consumer`' })
+  .refine(
+    (c) =>
+      c.rpm !== undefined || c.requests !== undefined || c.token_bucket !== undefined || c.concurrency !== undefined || c.consumers !== undefined,
+    { message: 'give at least one of `rpm`, `requests`, `token_bucket`, `concurrency`, `consumers`' },
+  );

@@ -1,4 +1,7 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
+import { AUTH_CHANNEL } from '../access-events.ts';
+import type { AuthEvent } from '../access-events.ts';
 import { configSchema } from '../../config/schema.ts';
 import type { Reply } from '../plugin.ts';
 import { fakeContext } from '../../../test/helpers/plugin-context.ts';
@@ -85,5 +88,24 @@ describe('key-auth plugin', () => {
   it('refuses at load two consumers sharing one key, and a key given both in clear and hashed', () => {
     expect(() => keyAuthPlugin.create(parse({ type: 'key-auth', consumers: { a: { keys: [{ key: BOB_KEY }] }, b: { keys: [{ key: BOB_KEY }] } } }))).toThrow(/share/);
     expect(() => parse({ type: 'key-auth', consumers: { a: { keys: [{ key: BOB_KEY, key_hash: `sha256:${'0'.repeat(64)}` }] } } })).toThrow();
+  });
+
+  it('publishes every decision on the auth channel with consumer and key names, never the key', () => {
+    const events: AuthEvent[] = [];
+    const listener = (message: unknown) => events.push(message as AuthEvent);
+    subscribe(AUTH_CHANNEL, listener);
+    try {
+      hooks.onRequest?.(fakeContext({ headers: { authorization: `Bearer ${ALICE_KEY}` } }));
+      hooks.onRequest?.(fakeContext());
+      hooks.onRequest?.(fakeContext({ headers: { authorization: 'Bearer paused-secret-key-0004' } }));
+    } finally {
+      unsubscribe(AUTH_CHANNEL, listener);
+    }
+    expect(events.map((e) => [e.result, e.consumer, e.keyName])).toEqual([
+      ['ok', 'alice', 'laptop'],
+      ['missing', undefined, undefined],
+      ['inactive', 'paused', '0'],
+    ]);
+    expect(JSON.stringify(events)).not.toContain('secret');
   });
 });

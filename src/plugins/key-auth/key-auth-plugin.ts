@@ -7,6 +7,7 @@
  */
 import { GatewayError } from '../../core/errors.ts';
 import type { GatewayRequest } from '../../core/http-types.ts';
+import { publishAuth } from '../access-events.ts';
 import { errorReply } from '../plugin-reply.ts';
 import type { PluginType } from '../plugin.ts';
 import { compileKeyTable } from './key-table.ts';
@@ -45,16 +46,33 @@ export const keyAuthPlugin: PluginType<KeyAuthPluginConfig> = {
     return {
       onRequest(ctx) {
         const secret = presentedKey(ctx.req, headers);
-        if (secret === undefined) return errorReply(ctx, missing);
+        if (secret === undefined) {
+          publishAuth(ctx, 'missing');
+          return errorReply(ctx, missing);
+        }
         const key = table.find(secret);
-        if (key === undefined) return errorReply(ctx, unknown);
-        if (!key.consumer.isActive) return errorReply(ctx, inactive);
-        if (Date.now() >= key.expiresAtMs) return errorReply(ctx, expired);
+        if (key === undefined) {
+          publishAuth(ctx, 'invalid');
+          return errorReply(ctx, unknown);
+        }
+        const { name, keyName } = key.identity;
+        if (!key.consumer.isActive) {
+          publishAuth(ctx, 'inactive', name, keyName);
+          return errorReply(ctx, inactive);
+        }
+        if (Date.now() >= key.expiresAtMs) {
+          publishAuth(ctx, 'expired', name, keyName);
+          return errorReply(ctx, expired);
+        }
         const locations = key.consumer.allowedLocations;
-        if (locations !== null && !locations.has(ctx.locationName)) return errorReply(ctx, wrongLocation);
+        if (locations !== null && !locations.has(ctx.locationName)) {
+          publishAuth(ctx, 'forbidden', name, keyName);
+          return errorReply(ctx, wrongLocation);
+        }
         const reqHeaders = ctx.req.headers;
-        for (const name of headers) delete reqHeaders[name];
+        for (const header of headers) delete reqHeaders[header];
         ctx.consumer = key.identity;
+        publishAuth(ctx, 'ok', name, keyName);
         return undefined;
       },
     };

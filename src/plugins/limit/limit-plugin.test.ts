@@ -1,9 +1,12 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.ts';
 import type { GatewayResponse } from '../../core/http-types.ts';
 import { LocalCounterStore } from '../../limits/counter-store.ts';
 import { fakeContext } from '../../../test/helpers/plugin-context.ts';
+import { LIMIT_CHANNEL } from '../access-events.ts';
+import type { LimitExceededEvent } from '../access-events.ts';
 import { createLimitHooks } from './limit-plugin.ts';
 import type { LimitPluginConfig } from './limit-plugin.ts';
 
@@ -71,8 +74,44 @@ describe('limit plugin', () => {
     expect(hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse }))).toBeUndefined();
   });
 
-  it('rejects a config with both rpm and requests, or with no limit at all', () => {
+  it('gives a consumer its own limits where configured and the instance limits otherwise', () => {
+    const hooks = createLimitHooks(
+      parse({ type: 'limit', rpm: 1, consumers: { big: { requests: 3, window: '10s' } } }),
+      'lim',
+      new LocalCounterStore(),
+      () => 1_000,
+    );
+    const as = (name: string) => {
+      const ctx = fakeContext();
+      ctx.consumer = { name, keyName: '0', allowedModels: null };
+      return hooks.onRequest?.(ctx)?.status;
+    };
+    expect([as('big'), as('big'), as('big'), as('big')]).toEqual([undefined, undefined, undefined, 429]);
+    expect([as('small'), as('small')]).toEqual([undefined, 429]);
+  });
+
+  it('publishes each refusal on the limit channel with the consumer and key names', () => {
+    const events: LimitExceededEvent[] = [];
+    const listener = (message: unknown) => events.push(message as LimitExceededEvent);
+    subscribe(LIMIT_CHANNEL, listener);
+    try {
+      const hooks = createLimitHooks(parse({ type: 'limit', rpm: 1 }), 'per-key', new LocalCounterStore(), () => 1_000);
+      for (let i = 0; i < 2; i++) {
+        const ctx = fakeContext();
+        ctx.consumer = { name: 'team', keyName: 'ci', allowedModels: null };
+        hooks.onRequest?.(ctx);
+      }
+    } finally {
+      unsubscribe(LIMIT_CHANNEL, listener);
+    }
+    expect(events).toEqual([
+      { requestId: 'req-1', location: 'loc', plugin: 'per-key', kind: 'rate', subject: 'team', consumer: 'team', keyName: 'ci' },
+    ]);
+  });
+
+  it('rejects a config with both rpm and requests, with no limit at all, or with consumers when not counting by consumer', () => {
     expect(() => parse({ type: 'limit', rpm: 1, requests: 1 })).toThrow();
     expect(() => parse({ type: 'limit' })).toThrow();
+    expect(() => parse({ type: 'limit', by: 'ip', consumers: { a: { rpm: 1 } } })).toThrow();
   });
 });
