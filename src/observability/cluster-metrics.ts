@@ -8,11 +8,19 @@
  * A worker's counts since its last report are lost only when it dies without a final report (SIGKILL,
  * crash); a draining worker sends its final snapshot before it exits.
  */
-import promClient from 'prom-client';
+import type promClientModule from 'prom-client';
 import { isCumulative } from './metric-snapshot.ts';
 import type { MetricSnapshot, SnapshotValue } from './metric-snapshot.ts';
 
-type PromMetricsJson = Parameters<typeof promClient.AggregatorRegistry.aggregate>[0];
+type PromMetricsJson = Parameters<typeof promClientModule.AggregatorRegistry.aggregate>[0];
+
+/** prom-client is loaded on first use: workers never need it to start (it costs ~0.3 s of startup). */
+let promClient: typeof promClientModule | undefined;
+
+async function loadPromClient(): Promise<typeof promClientModule> {
+  promClient ??= (await import('prom-client')).default;
+  return promClient;
+}
 
 function seriesKey(value: SnapshotValue): string {
   const labels = Object.keys(value.labels)
@@ -74,11 +82,7 @@ export class ClusterMetrics {
   async render(): Promise<string> {
     const all = [this.#retired, ...this.#live.values()].filter((s) => s.length > 0);
     if (all.length === 0) return '';
-    const registry = promClient.AggregatorRegistry.aggregate(all as unknown as PromMetricsJson);
-    return registry.metrics();
-  }
-
-  static get contentType(): string {
-    return promClient.Registry.PROMETHEUS_CONTENT_TYPE;
+    const { AggregatorRegistry } = await loadPromClient();
+    return AggregatorRegistry.aggregate(all as unknown as PromMetricsJson).metrics();
   }
 }

@@ -4,7 +4,7 @@
  * the master over IPC when a channel is given (cluster worker), else the worker itself (in-process
  * gateway). Node's process metrics (prom-client's default collectors) join every report.
  */
-import promClient from 'prom-client';
+import type promClientModule from 'prom-client';
 import type { Config } from '../config/schema.ts';
 import { createLogWriter } from './access-log/log-writer.ts';
 import { compileLogFormat } from './access-log/log-template.ts';
@@ -58,15 +58,32 @@ function claimedPath(path: string): string {
   return plain.length > 1 && plain.endsWith('/') ? plain.slice(0, -1) : plain;
 }
 
-let processRegistry: promClient.Registry | undefined;
+/** Node's process metrics: prom-client's default collectors, one registry per process. */
+let processRegistry: promClientModule.Registry | undefined;
+let isProcessRegistryLoading = false;
 
-/** Node's process metrics, collected once per process whatever the number of configs compiled. */
-function processMetrics(): promClient.Registry {
-  if (processRegistry === undefined) {
-    processRegistry = new promClient.Registry();
-    promClient.collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
+/**
+ * prom-client is loaded after the worker serves (about 0.3 s of module loading must not delay a worker's
+ * ready); reports carry the process metrics once it is there.
+ */
+const PROCESS_METRICS_DELAY_MS = 1_000;
+
+function loadProcessMetricsLater(): void {
+  if (processRegistry !== undefined || isProcessRegistryLoading) return;
+  isProcessRegistryLoading = true;
+  const timer = setTimeout(() => {
+    void import('prom-client').then(({ default: promClient }) => {
+      const registry = new promClient.Registry();
+      promClient.collectDefaultMetrics({ register: registry });
+      processRegistry = registry;
+    });
+  }, PROCESS_METRICS_DELAY_MS);
+  timer.unref();
+}
+
+async function processMetrics(): Promise<MetricSnapshot[]> {
+  if (processRegistry === undefined) return [];
+  return (await processRegistry.getMetricsAsJSON()) as unknown as MetricSnapshot[];
 }
 
 export function createWorkerObservability(options: WorkerObservabilityOptions): WorkerObservability {
@@ -101,11 +118,12 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
         })
       : null;
   const keyStates = options.keyStates;
+  if (obs.metrics.enabled) loadProcessMetricsLater();
   const collect = async (): Promise<WorkerReport> => {
     if (observer !== null && keyStates !== undefined) {
       for (const key of keyStates()) observer.onKeyState(key.provider, key.keyId, key.untilMs);
     }
-    const processSnapshot = obs.metrics.enabled ? ((await processMetrics().getMetricsAsJSON()) as unknown as MetricSnapshot[]) : [];
+    const processSnapshot = obs.metrics.enabled ? await processMetrics() : [];
     return {
       type: 'obs:report',
       identity,

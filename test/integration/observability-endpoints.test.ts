@@ -79,9 +79,17 @@ describe('built-in endpoints', () => {
     expect(res.type).toContain('text/plain');
     expect(res.body).toContain('http_requests_total{method="GET",path="api",status="200"} 2');
     expect(res.body).toContain('http_requests_total{method="GET",path="web",status="404"} 1');
-    expect(res.body).toContain('process_cpu_user_seconds_total');
     expect(res.body).not.toContain('/api/users');
     expect(res.body).not.toContain('path="unmatched"');
+  });
+
+  it("adds Node's process metrics once prom-client is loaded, after the worker serves", async () => {
+    let body = '';
+    for (let i = 0; i < 40 && !body.includes('process_cpu_user_seconds_total'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      body = (await get('/metrics', auth)).body;
+    }
+    expect(body).toContain('process_cpu_user_seconds_total');
   });
 
   it('summarizes the windows per location and masked token', async () => {
