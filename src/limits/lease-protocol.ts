@@ -25,3 +25,36 @@ export interface LeaseGrantMessage {
   readonly windowStart: number;
   readonly granted: number;
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Narrows a message the master received from a worker (check it before the generic worker messages). */
+export function isLeaseRequestMessage(value: unknown): value is LeaseRequestMessage {
+  return (
+    isRecord(value) &&
+    value.type === 'limit-lease' &&
+    isCount(value.id) &&
+    typeof value.key === 'string' &&
+    isCount(value.limit) &&
+    isCount(value.windowMs) &&
+    (value.windowMs as number) > 0 &&
+    isCount(value.windowStart) &&
+    isCount(value.want)
+  );
+}
+
+/** Narrows a message a worker received from the master. */
+export function isLeaseGrantMessage(value: unknown): value is LeaseGrantMessage {
+  return (
+    isRecord(value) &&
+    value.type === 'limit-grant' &&
+    isCount(value.id) &&
+    typeof value.key === 'string' &&
+    isCount(value.windowStart) &&
+    isCount(value.granted)
+  );
+}
