@@ -27,6 +27,7 @@ export function fakeExchange(method: string, url: string, headers: Record<string
     headersSent: false,
     statusCode: 200,
     getHeader: (name: string) => sent[name],
+    getHeaders: () => ({ ...sent }),
   });
   return {
     req: req as unknown as GatewayRequest,

@@ -12,6 +12,7 @@ import { LocationMeter, methodIndex } from './location-meter.ts';
 import { maskToken, presentedToken } from './mask-token.ts';
 import { RequestRecord } from './request-record.ts';
 import { UsageTracker } from './usage-tracker.ts';
+import type { UpstreamLog } from './upstream-log.ts';
 
 /** Status logged for a request whose client left before the response head (nginx's 499). */
 export const CLIENT_CLOSED_STATUS = 499;
@@ -29,6 +30,8 @@ export interface RequestObserverOptions {
   readonly aiLocationNames?: Iterable<string>;
   /** Provider name → type ("openai", …), the `provider` label of upstream metrics. */
   readonly providerTypes?: ReadonlyMap<string, string>;
+  /** The upstream debug log, when configured. */
+  readonly upstreamLog?: UpstreamLog | null;
 }
 
 /**
@@ -64,6 +67,7 @@ export class RequestObserver {
   readonly #providerTypes: ReadonlyMap<string, string>;
   /** AI requests in progress by request id, so their usage reaches their access-log line. */
   readonly #aiPending = new Map<string, RequestRecord>();
+  readonly #upstreamLog: UpstreamLog | null;
 
   constructor(options: RequestObserverOptions) {
     this.metrics = options.metrics;
@@ -73,11 +77,13 @@ export class RequestObserver {
     this.#aiLocations = new Set(options.aiLocationNames ?? []);
     this.#providerTypes = options.providerTypes ?? new Map();
     this.usageSink = { record: (usage) => this.#onAiUsage(usage) };
+    this.#upstreamLog = options.upstreamLog ?? null;
   }
 
   /** The request head was read; the record is finished when the response closes. */
   start(req: GatewayRequest, res: GatewayResponse, requestId: string): RequestRecord {
     const record = new RequestRecord(req, res, requestId, methodLabel(req.method));
+    if (this.#upstreamLog !== null) record.captureLeft = this.#upstreamLog.maxBodyBytes;
     res.once('close', () => {
       // The AI layer reports usage when its exchange settles, which may be just after the close.
       if (record.isAwaitingUsage) setImmediate(() => this.#finish(record));
@@ -132,7 +138,10 @@ export class RequestObserver {
       m.httpRequests.cell(record.method, record.location, String(record.status)).value++;
       m.httpDuration.observe(m.httpDuration.cell(record.method, record.location, String(record.status)), seconds);
     }
-    if (record.upstream !== '') this.#recordUpstream(record, seconds);
+    if (record.upstream !== '') {
+      this.#recordUpstream(record, seconds);
+      if (this.#upstreamLog !== null && !record.isAi) this.#upstreamLog.recordExchange(record);
+    }
     const token = presentedToken(record.req.headers);
     if (token !== undefined) this.usage.countToken(maskToken(token));
     if (this.#accessLog !== null) this.#accessLog.writer.write(`${this.#accessLog.format(record)}\n`);

@@ -106,8 +106,20 @@ export class RequestRecord {
 
   /** A response body chunk relayed to the client: counts its bytes and, on streams, its SSE events. */
   onBodyChunk(chunk: Uint8Array): void {
+    if (this.captureLeft > 0) this.#capture(chunk);
     this.bodyBytes += chunk.length;
     if (this.isStream) this.#countEvents(chunk);
+  }
+
+  /** Bytes of the response body still to keep for the upstream log (0: keep nothing). */
+  captureLeft = 0;
+  /** The kept start of the response body (upstream log only). */
+  captured: Buffer[] | null = null;
+
+  #capture(chunk: Uint8Array): void {
+    const kept = chunk.length <= this.captureLeft ? chunk : chunk.subarray(0, this.captureLeft);
+    (this.captured ??= []).push(Buffer.from(kept));
+    this.captureLeft -= kept.length;
   }
 
   /** Previous byte other than CR, so an event end split across chunks is still seen. */

@@ -6,6 +6,7 @@
  */
 import type { LogWriter } from './access-log/log-writer.ts';
 import { redactBody, redactHeaders } from './redact.ts';
+import type { RequestRecord } from './request-record.ts';
 
 export interface UpstreamLogEntry {
   readonly requestId: string;
@@ -16,6 +17,8 @@ export interface UpstreamLogEntry {
   readonly status?: number;
   readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
   readonly body: string | Buffer;
+  /** The whole body's length when `body` is already only its start. */
+  readonly totalBytes?: number;
 }
 
 export class UpstreamLog {
@@ -29,7 +32,7 @@ export class UpstreamLog {
 
   record(entry: UpstreamLogEntry): void {
     const raw = typeof entry.body === 'string' ? Buffer.from(entry.body) : entry.body;
-    const isCut = raw.length > this.#maxBodyBytes;
+    const isCut = raw.length > this.#maxBodyBytes || (entry.totalBytes ?? 0) > this.#maxBodyBytes;
     const body = redactBody((isCut ? raw.subarray(0, this.#maxBodyBytes) : raw).toString('utf8'));
     const line = {
       time: new Date().toISOString(),
@@ -43,6 +46,29 @@ export class UpstreamLog {
       ...(isCut ? { body_truncated_at: this.#maxBodyBytes } : {}),
     };
     this.#writer.write(`${JSON.stringify(line)}\n`);
+  }
+
+  /** Bytes of response body kept per request (RequestRecord.captureLeft). */
+  get maxBodyBytes(): number {
+    return this.#maxBodyBytes;
+  }
+
+  /**
+   * Logs a finished proxied exchange: the request head (proxied request bodies stream through and are not
+   * kept) and the response with the start of its body.
+   */
+  recordExchange(record: RequestRecord): void {
+    const { req, res } = record;
+    this.record({ requestId: record.requestId, direction: 'request', upstream: record.upstream, url: req.url ?? '', headers: req.headers, body: '' });
+    this.record({
+      requestId: record.requestId,
+      direction: 'response',
+      upstream: record.upstream,
+      status: record.upstreamStatus,
+      headers: res.getHeaders(),
+      body: record.captured === null ? '' : Buffer.concat(record.captured),
+      totalBytes: record.bodyBytes,
+    });
   }
 
   close(): void {

@@ -104,9 +104,13 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
         }),
       }
     : null;
+  const upstreamLog =
+    obs.upstream_log === undefined
+      ? null
+      : new UpstreamLog(createLogWriter({ file: obs.upstream_log.file, baseDir: configDir, slot: identity.slot }), obs.upstream_log.max_body);
   const metrics = new GatewayMetrics();
   const observer =
-    obs.metrics.enabled || accessLog !== null
+    obs.metrics.enabled || accessLog !== null || upstreamLog !== null
       ? new RequestObserver({
           metrics,
           locationNames: Object.keys(config.locations),
@@ -115,6 +119,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
             .map(([name]) => name),
           providerTypes: new Map(Object.entries(config.providers).map(([name, p]) => [name, p.type])),
           accessLog,
+          upstreamLog,
         })
       : null;
   const keyStates = options.keyStates;
@@ -133,11 +138,6 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
   };
   const channel = options.channel === undefined ? null : new WorkerChannel(options.channel, collect, options.reportIntervalMs);
   const hub: ObservabilityHub = channel ?? new LocalHub(collect);
-  const upstreamLog =
-    obs.upstream_log === undefined
-      ? null
-      : new UpstreamLog(createLogWriter({ file: obs.upstream_log.file, baseDir: configDir, slot: identity.slot }), obs.upstream_log.max_body);
-
   const endpoints = new Map<string, ReadonlyMap<string, BuiltInHandler> | null>();
   for (const serverName of Object.keys(config.servers)) {
     const servesMetrics = obs.metrics.enabled && (obs.metrics.servers === undefined || obs.metrics.servers.includes(serverName));
