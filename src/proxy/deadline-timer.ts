@@ -1,9 +1,11 @@
 /**
  * Shared coarse deadlines. One unref'd interval per worker scans the pending entries every
- * `DEADLINE_TICK_MS` instead of one timer per request, so a deadline fires between 0 and one tick
- * late. Used for the upstream total deadline of non-streaming responses (streams have none).
+ * `DEADLINE_TICK_MS` instead of one timer per request. Deadlines are counted in ticks, so adding one reads
+ * no clock: an entry fires on the tick at which at least its delay has passed, never early and at most two
+ * ticks late (later still when the event loop is blocked). Used for the upstream total deadline of
+ * non-streaming responses (streams have none).
  *
- * Per request this costs two pointer updates: entries form an intrusive doubly-linked list (no Set
+ * Per request this costs a few field writes: entries form an intrusive doubly-linked list (no Set
  * hashing, nothing allocated), and `delete` never touches the interval. The tick stops the interval when
  * it finds the list empty, and the next `add` restarts it, so a worker that serves one request at a time
  * does not create and clear a timer per request.
@@ -11,8 +13,8 @@
 export const DEADLINE_TICK_MS = 250;
 
 export interface DeadlineEntry {
-  /** `performance.now()`-based time at which `onDeadline` runs. */
-  deadlineAt: number;
+  /** Tick on which `onDeadline` runs; set by `add`. */
+  deadlineTick: number;
   /** List links, owned by the DeadlineTimer the entry is in (null when in none). */
   deadlinePrev: DeadlineEntry | null;
   deadlineNext: DeadlineEntry | null;
@@ -24,6 +26,8 @@ export class DeadlineTimer {
   #size = 0;
   #interval: NodeJS.Timeout | null = null;
   readonly #tickMs: number;
+  /** Ticks so far; it stands still while the interval is stopped, when no entry is waiting. */
+  #ticks = 0;
 
   constructor(tickMs = DEADLINE_TICK_MS) {
     this.#tickMs = tickMs;
@@ -33,8 +37,10 @@ export class DeadlineTimer {
     return this.#size;
   }
 
-  /** Adds an entry that is in no timer yet. */
-  add(entry: DeadlineEntry): void {
+  /** Adds an entry that is in no timer yet; `onDeadline` runs once at least `delayMs` have passed. */
+  add(entry: DeadlineEntry, delayMs: number): void {
+    // The next tick may come at once, hence the extra one.
+    entry.deadlineTick = this.#ticks + Math.ceil(delayMs / this.#tickMs) + 1;
     const head = this.#head;
     entry.deadlinePrev = null;
     entry.deadlineNext = head;
@@ -66,11 +72,11 @@ export class DeadlineTimer {
       this.#interval = null;
       return;
     }
-    const now = performance.now();
+    const now = ++this.#ticks;
     let entry: DeadlineEntry | null = this.#head;
     while (entry !== null) {
       const next: DeadlineEntry | null = entry.deadlineNext;
-      if (entry.deadlineAt <= now) {
+      if (entry.deadlineTick <= now) {
         this.delete(entry);
         entry.onDeadline();
       }

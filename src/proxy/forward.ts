@@ -64,7 +64,7 @@ function timeoutOrConnectError(err: Error, connecting: boolean): GatewayError {
 }
 
 class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
-  deadlineAt = 0;
+  deadlineTick = 0;
   deadlinePrev: DeadlineEntry | null = null;
   deadlineNext: DeadlineEntry | null = null;
   readonly #res: GatewayResponse;
@@ -81,6 +81,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   #isWaitingDrain = false;
   /** HTTP/1.1 stream head written but not sent yet: it goes with the first chunk or a microtask sends it. */
   #isHeadPending = false;
+  #hasDeadline = false;
 
   constructor(res: GatewayResponse, route: ProxyRoute, requestId: string, options: Dispatcher.DispatchOptions, body: Readable | null, isH2: boolean) {
     this.#res = res;
@@ -95,8 +96,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     this.#res.on('close', this.#onClientClose);
     const totalMs = this.#route.upstream.timeouts.totalMs;
     if (totalMs > 0) {
-      this.deadlineAt = performance.now() + totalMs;
-      sharedDeadlines.add(this);
+      this.#hasDeadline = true;
+      sharedDeadlines.add(this, totalMs);
     }
     this.#target = this.#route.upstream.pick();
     this.#dispatch();
@@ -138,9 +139,9 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     if (generated.rules !== null) generated.rules.apply(out);
     const contentType = headers['content-type'];
     const isEventStream = typeof contentType === 'string' && contentType.startsWith(EVENT_STREAM);
-    if (isEventStream && this.deadlineAt !== 0) {
+    if (isEventStream && this.#hasDeadline) {
+      this.#hasDeadline = false;
       sharedDeadlines.delete(this);
-      this.deadlineAt = 0;
     }
     try {
       if (this.#isH2) {
@@ -219,9 +220,9 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   #finish(): void {
     this.#phase = PHASE_DONE;
     this.#isHeadPending = false;
-    if (this.deadlineAt !== 0) {
+    if (this.#hasDeadline) {
+      this.#hasDeadline = false;
       sharedDeadlines.delete(this);
-      this.deadlineAt = 0;
     }
   }
 
