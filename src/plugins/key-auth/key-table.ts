@@ -4,7 +4,7 @@
  * confirmed with `timingSafeEqual` on the two fixed-length digests, so no comparison ever runs over the
  * secret itself and its timing reveals nothing about stored keys.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { PluginConfig } from '../../config/schema.ts';
 import type { AuthenticatedConsumer } from '../plugin.ts';
 
@@ -32,8 +32,9 @@ export interface KeyTable {
   readonly size: number;
 }
 
+/** SHA-256 of the UTF-8 bytes (crypto.hash: one call, a few times cheaper than createHash per request). */
 export function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer');
 }
 
 /** `sha256:<hex>` → 32 bytes. The schema has checked the format. */
@@ -54,7 +55,7 @@ export function compileKeyTable(config: KeyAuthPluginConfig): KeyTable {
     const allowedModels = consumer.allowed_models === undefined ? null : new Set(consumer.allowed_models);
     consumer.keys.forEach((key, index) => {
       const digest = digestOf(key);
-      const id = digest.toString('base64');
+      const id = digest.toString('latin1');
       const other = byDigest.get(id);
       if (other !== undefined) throw new Error(`consumers "${other.consumer.name}" and "${name}" share a gateway key`);
       byDigest.set(id, {
@@ -69,7 +70,7 @@ export function compileKeyTable(config: KeyAuthPluginConfig): KeyTable {
     size: byDigest.size,
     find(secret) {
       const digest = sha256(secret);
-      const found = byDigest.get(digest.toString('base64'));
+      const found = byDigest.get(digest.toString('latin1'));
       return found !== undefined && timingSafeEqual(found.digest, digest) ? found : undefined;
     },
   };
