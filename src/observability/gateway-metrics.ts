@@ -17,12 +17,12 @@ const TPOT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 export const UNMATCHED_PATH = 'unmatched';
 export const NO_PROVIDER = 'none';
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+const METHODS: Readonly<Record<string, string>> = { GET: 'GET', POST: 'POST', PUT: 'PUT', DELETE: 'DELETE', PATCH: 'PATCH', HEAD: 'HEAD', OPTIONS: 'OPTIONS' };
 const OTHER_METHOD = 'OTHER';
 
 /** A bounded method label. */
 export function methodLabel(method: string | undefined): string {
-  return method !== undefined && (METHODS as readonly string[]).includes(method) ? method : OTHER_METHOD;
+  return (method === undefined ? undefined : METHODS[method]) ?? OTHER_METHOD;
 }
 
 export type TokenType = 'input' | 'output' | 'cache_read' | 'cache_write';

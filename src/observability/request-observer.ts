@@ -9,6 +9,7 @@ import type { LogWriter } from './access-log/log-writer.ts';
 import type { LogLineFormatter } from './access-log/log-template.ts';
 import { GatewayMetrics, methodLabel, NO_PROVIDER } from './gateway-metrics.ts';
 import { LocationMeter, methodIndex } from './location-meter.ts';
+import type { HistogramCell, ValueCell } from './metric-family.ts';
 import { maskToken, presentedToken } from './mask-token.ts';
 import { RequestRecord } from './request-record.ts';
 import { UsageTracker } from './usage-tracker.ts';
@@ -16,6 +17,11 @@ import type { UpstreamLog } from './upstream-log.ts';
 
 /** Status logged for a request whose client left before the response head (nginx's 499). */
 export const CLIENT_CLOSED_STATUS = 499;
+
+interface UpstreamCells {
+  readonly duration: HistogramCell;
+  readonly byStatus: Map<number, ValueCell>;
+}
 
 export interface AccessLogSink {
   readonly format: LogLineFormatter;
@@ -68,6 +74,7 @@ export class RequestObserver {
   /** AI requests in progress by request id, so their usage reaches their access-log line. */
   readonly #aiPending = new Map<string, RequestRecord>();
   readonly #upstreamLog: UpstreamLog | null;
+  readonly #upstreams = new Map<string, Map<string, UpstreamCells>>();
 
   constructor(options: RequestObserverOptions) {
     this.metrics = options.metrics;
@@ -84,7 +91,8 @@ export class RequestObserver {
   start(req: GatewayRequest, res: GatewayResponse, requestId: string): RequestRecord {
     const record = new RequestRecord(req, res, requestId, methodLabel(req.method));
     if (this.#upstreamLog !== null) record.captureLeft = this.#upstreamLog.maxBodyBytes;
-    res.once('close', () => {
+    // 'close' fires once per response; `on` skips the wrapper `once` builds.
+    res.on('close', () => {
       // The AI layer reports usage when its exchange settles, which may be just after the close.
       if (record.isAwaitingUsage) setImmediate(() => this.#finish(record));
       else this.#finish(record);
@@ -147,12 +155,36 @@ export class RequestObserver {
     if (this.#accessLog !== null) this.#accessLog.writer.write(`${this.#accessLog.format(record)}\n`);
   }
 
+  /** Cells of one (upstream, provider type), resolved on first use. */
+  #upstreamCells(upstream: string, providerType: string): UpstreamCells {
+    let byProvider = this.#upstreams.get(upstream);
+    if (byProvider === undefined) {
+      byProvider = new Map();
+      this.#upstreams.set(upstream, byProvider);
+    }
+    let cells = byProvider.get(providerType);
+    if (cells === undefined) {
+      cells = { duration: this.metrics.upstreamDuration.cell(upstream, providerType), byStatus: new Map() };
+      byProvider.set(providerType, cells);
+    }
+    return cells;
+  }
+
   #recordUpstream(record: RequestRecord, seconds: number): void {
     const m = this.metrics;
     const upstream = record.upstream;
     const providerType = record.upstreamProvider;
-    if (record.upstreamStatus > 0) m.upstreamRequests.cell(upstream, providerType, String(record.upstreamStatus)).value++;
-    if (record.upstreamHeaderMs >= 0) m.upstreamDuration.observe(m.upstreamDuration.cell(upstream, providerType), record.upstreamHeaderMs / 1000);
+    const cells = this.#upstreamCells(upstream, providerType);
+    const status = record.upstreamStatus;
+    if (status > 0) {
+      let requests = cells.byStatus.get(status);
+      if (requests === undefined) {
+        requests = m.upstreamRequests.cell(upstream, providerType, String(status));
+        cells.byStatus.set(status, requests);
+      }
+      requests.value++;
+    }
+    if (record.upstreamHeaderMs >= 0) m.upstreamDuration.observe(cells.duration, record.upstreamHeaderMs / 1000);
     if (record.errorType !== '') m.upstreamErrors.cell(upstream, record.errorType).value++;
     const streamLabel = record.provider === '' ? upstream : record.provider;
     if (record.isStream) {

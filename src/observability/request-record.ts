@@ -25,6 +25,8 @@ export interface AiUsageFields {
   readonly isTruncated?: boolean;
 }
 
+/** Wall clock = timeOrigin + performance.now(): one clock read per request instead of two. */
+const TIME_ORIGIN = performance.timeOrigin;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -81,7 +83,7 @@ export class RequestRecord {
     this.res = res;
     this.requestId = requestId;
     this.startedAt = performance.now();
-    this.startedAtMs = Date.now();
+    this.startedAtMs = TIME_ORIGIN + this.startedAt;
     this.method = method;
   }
 

@@ -11,8 +11,20 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** nginx's $time_local in UTC: 22/Nov/2026:03:37:20 +0000. */
+let cachedSecond = -1;
+let cachedTimeLocal = '';
+
+/** nginx's $time_local in UTC: 22/Nov/2026:03:37:20 +0000 (built once per second). */
 export function formatTimeLocal(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedTimeLocal = buildTimeLocal(epochMs);
+  }
+  return cachedTimeLocal;
+}
+
+function buildTimeLocal(epochMs: number): string {
   const d = new Date(epochMs);
   return `${pad2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} +0000`;
 }
