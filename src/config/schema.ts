@@ -359,7 +359,7 @@ export const observabilitySchema = z
             count: z.number().int().min(1).default(10).describe('Rotated files kept besides the active one.'),
           })
           .optional()
-          .describe('Rotate the file (each worker writes its own file family `<file>.<slot>.N.log`).'),
+          .describe('Rotate the file; each worker slot writes its own file family (`access.log` of slot 3: `access.3.1.log`, `access.3.2.log`, …).'),
       })
       .prefault({ enabled: false })
       .describe('The access log (off unless this section is present).'),
