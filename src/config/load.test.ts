@@ -110,7 +110,10 @@ describe('loadConfig: every issue with its position', () => {
 
   it('reports an unknown plugin type with the accepted ones', async () => {
     const text = MINIMAL.replace('    upstream: backend\n', '    plugins: [p]\n') + 'plugins:\n  p:\n    type: teapot\n';
-    expect(await issuesOf({ 'a.yaml': text })).toEqual(['a.yaml:14:11 plugins.p.type: unknown type "teapot": expected one of "mock"']);
+    const issues = await issuesOf({ 'a.yaml': text });
+    expect(issues).toHaveLength(1);
+    // The list of accepted types grows with the plugin set; the position and the named culprit must not change.
+    expect(issues[0]).toMatch(/^a\.yaml:14:11 plugins\.p\.type: unknown type "teapot": expected one of "mock", "key-auth"/);
   });
 
   it('reports an unknown upstream, location, plugin, certificate and provider at the reference', async () => {
