@@ -7,6 +7,7 @@
 import type promClientModule from 'prom-client';
 import type { Config } from '../config/schema.ts';
 import { createLogWriter } from './access-log/log-writer.ts';
+import { subscribeAccessEvents } from './access-subscriber.ts';
 import { compileLogFormat } from './access-log/log-template.ts';
 import type { WorkerReport } from './cluster-state.ts';
 import { compileEndpoints } from './endpoints.ts';
@@ -123,6 +124,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
         })
       : null;
   const keyStates = options.keyStates;
+  const unsubscribeAccess = obs.metrics.enabled ? subscribeAccessEvents(metrics) : () => undefined;
   if (obs.metrics.enabled) loadProcessMetricsLater();
   const collect = async (): Promise<WorkerReport> => {
     if (observer !== null && keyStates !== undefined) {
@@ -167,6 +169,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
       await channel?.flushFinal();
     },
     close: () => {
+      unsubscribeAccess();
       channel?.close();
       accessLog?.writer.close();
       upstreamLog?.close();
