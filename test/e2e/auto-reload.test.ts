@@ -19,7 +19,7 @@ let master: LouailinkProcess;
 
 beforeAll(async () => {
   ({ dir, port, master } = await startMaster((p) => config(p, 'one'), ['-a', '--workers', '1']));
-});
+}, 90_000);
 
 afterAll(cleanupMasters);
 
@@ -27,7 +27,7 @@ const reloaded = (generation: number) => (line: { event?: string; generation?: n
   line.event === 'reload_config' && line.generation === generation && Array.isArray(line['pids']);
 
 describe('-a (reload on config change)', () => {
-  it('reloads when a file changes, and does nothing when a save leaves the content unchanged', async () => {
+  it('reloads when a file changes, and does nothing when a save leaves the content unchanged', { timeout: 90_000 }, async () => {
     await dir.write(config(port, 'two'));
     await master.waitForLog(reloaded(2));
     expect(await eventually(async () => (await httpGet(port, '/v')).body === 'two')).toBe(true);
@@ -37,7 +37,7 @@ describe('-a (reload on config change)', () => {
     expect(master.logs.some(reloaded(3))).toBe(false);
   });
 
-  it('keeps the old config serving when a change is invalid, logging the issue with its position', async () => {
+  it('keeps the old config serving when a change is invalid, logging the issue with its position', { timeout: 90_000 }, async () => {
     const load = startLoad({ port, path: '/v', keepAlive: true, concurrency: 2 });
     await dir.write(config(port, 'three', ['nowhere']));
     const issue = await master.waitForLog((line) => line.event === 'reload_config_fail' && /louailink\.yaml:\d+:\d+ /.test(line.msg ?? ''));

@@ -25,7 +25,7 @@ describe('--log FILE', () => {
     const { dir } = await prepareConfig((port) => gatewayConfig({ ports: port, body: 'ok' }));
     const file = join(dir.path, 'louailink.log');
     const master = startLouailink(['-c', dir.path, '--workers', '2', '--log', file]);
-    expect(await eventually(async () => (await logLines(file)).some((line) => line.msg === 'louailink started'), 15_000)).toBe(true);
+    expect(await eventually(async () => (await logLines(file)).some((line) => line.msg === 'louailink started'), 60_000)).toBe(true);
 
     await rename(file, `${file}.1`);
     master.signal('SIGUSR1');
@@ -40,5 +40,5 @@ describe('--log FILE', () => {
     expect((await logLines(file)).map((line) => line.msg)).toContain('stopped');
     expect((await logLines(`${file}.1`)).map((line) => line.msg)).toContain('louailink started');
     expect(master.logs).toEqual([]);
-  }, 30_000);
+  }, 120_000);
 });

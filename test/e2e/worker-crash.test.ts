@@ -19,14 +19,14 @@ let master: LouailinkProcess;
 
 beforeAll(async () => {
   ({ port, master } = await startMaster((p) => gatewayConfig({ ports: p, body: 'ok' }), ['--workers', '2']));
-});
+}, 90_000);
 
 afterAll(cleanupMasters);
 
 const comm = async (pid: number): Promise<string> => (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
 
 describe('process names and signals', () => {
-  it('names only the master "louailink"; workers ignore the signals operators send to the master', async () => {
+  it('names only the master "louailink"; workers ignore the signals operators send to the master', { timeout: 60_000 }, async () => {
     const workers = await childPids(master.pid);
     expect(await comm(master.pid)).toBe('louailink');
     expect(await Promise.all(workers.map(comm))).toEqual(['llk-worker', 'llk-worker']);
@@ -61,8 +61,8 @@ describe('worker crash', () => {
     const results = { keepAlive: await keepAlive.stop(), close: await close.stop() };
 
     expect(crash['restartInMs']).toBe(0);
-    // Fork plus module loading; on a quiet 2-core machine this takes about 0.4 s.
-    expect(replacedAt - killedAt).toBeLessThan(3_000);
+    // Fork plus module loading: about 0.4 s on an idle 2-core machine; the bound leaves room for a loaded one.
+    expect(replacedAt - killedAt).toBeLessThan(10_000);
     const now = await childPids(master.pid);
     expect(now).toHaveLength(2);
     expect(now).not.toContain(victim);
@@ -70,5 +70,5 @@ describe('worker crash', () => {
     // Every failure is a request that was on the killed worker's connections when it died.
     expect(results.keepAlive.failed + results.close.failed).toBeLessThanOrEqual(KEEP_ALIVE_CONNECTIONS + CLOSE_CONCURRENCY);
     expect(after).toBeGreaterThan(before);
-  }, 20_000);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 /**
  * The YAML the e2e tests serve: `/v` answers `body` (a version marker), optional extra exact routes answer
- * the same, and `stream` adds an OpenAI-compatible `/v1` location whose mock model "m" streams `reply`.
+ * the same, `stream` adds an OpenAI-compatible `/v1` location whose mock model "m" streams `reply`, and
+ * `ssePort` proxies `/sse` to a test upstream.
  */
 export interface GatewayConfigOptions {
   readonly ports: number | readonly number[];
@@ -10,13 +11,16 @@ export interface GatewayConfigOptions {
   /** Replaces the server's location list (name a missing one to make the config invalid). */
   readonly serverLocations?: readonly string[];
   readonly stream?: { readonly reply: string; readonly chunkDelayMs: number };
+  /** Adds `/sse` (prefix) proxied to an upstream on 127.0.0.1 at this port. */
+  readonly ssePort?: number;
   readonly name?: string;
 }
 
 export function gatewayConfig(options: GatewayConfigOptions): string {
   const ports = typeof options.ports === 'number' ? [options.ports] : options.ports;
   const routes = options.routes ?? [];
-  const locations = options.serverLocations ?? [...(options.stream === undefined ? [] : ['ai']), 'v', ...routes];
+  const extra = [...(options.stream === undefined ? [] : ['ai']), ...(options.ssePort === undefined ? [] : ['sse'])];
+  const locations = options.serverLocations ?? [...extra, 'v', ...routes];
   const lines = [
     ...(options.name === undefined ? [] : ['basic:', `  name: ${options.name}`]),
     'servers:',
@@ -29,11 +33,13 @@ export function gatewayConfig(options: GatewayConfigOptions): string {
     '    plugins: [version]',
     ...routes.flatMap((route) => [`  ${route}:`, `    path: =/${route}`, '    plugins: [version]']),
     ...(options.stream === undefined ? [] : ['  ai:', '    path: /v1', '    ai: {}']),
+    ...(options.ssePort === undefined ? [] : ['  sse:', '    path: /sse', '    upstream: sse']),
     'plugins:',
     '  version:',
     '    type: mock',
     `    body: ${options.body}`,
   ];
+  if (options.ssePort !== undefined) lines.push('upstreams:', '  sse:', `    targets: [127.0.0.1:${options.ssePort}]`);
   if (options.stream !== undefined) {
     lines.push(
       'providers:',

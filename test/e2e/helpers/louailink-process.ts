@@ -83,7 +83,7 @@ export function startLouailink(args: readonly string[], env: NodeJS.ProcessEnv =
     signal: (signal) => {
       child.kill(signal);
     },
-    waitForLog: (predicate, timeoutMs = 15_000) => {
+    waitForLog: (predicate, timeoutMs = 45_000) => {
       const seen = logs.find(predicate);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
@@ -109,6 +109,31 @@ export async function stopAll(): Promise<void> {
   const children = [...running];
   for (const child of children) child.kill('SIGKILL');
   await Promise.all(children.map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(undefined) : child.once('exit', done)))));
+}
+
+export interface BinResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the binary to completion (`-t`, `-s`, `-d`, `-u`), with a timeout generous enough for a loaded CI
+ * machine; a launcher that outlives it is killed and reported with code null.
+ */
+export function runBin(args: readonly string[], timeoutMs = 90_000): Promise<BinResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Pids of the live child processes of `pid` (the workers of a master), from /proc. */
