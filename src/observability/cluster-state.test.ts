@@ -3,12 +3,12 @@ import { ClusterState } from './cluster-state.ts';
 import type { WorkerReport } from './cluster-state.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 
-function report(generation: number, requests: number, inFlight = 0): WorkerReport {
+function report(generation: number, requests: number, inFlight = 0, isServing = true): WorkerReport {
   const metrics = new GatewayMetrics();
   metrics.httpRequests.cell('GET', 'api', '200').value = requests;
   return {
     type: 'obs:report',
-    identity: { generation, slot: 0, configVersion: `cfg${generation}` },
+    identity: { generation, slot: 0, configVersion: `cfg${generation}`, isServing },
     metrics: metrics.snapshot(),
     usage: { locations: [{ name: 'api', requests, inFlight, peak: inFlight }], tokens: [], keys: [] },
   };
@@ -26,6 +26,15 @@ describe('ClusterState', () => {
     state.retire('1');
     state.retire('2');
     expect(state.health()).toMatchObject({ workers: 3, generation: 2 });
+  });
+
+  it('does not count a generation that is still starting', () => {
+    const state = new ClusterState();
+    state.apply('1', report(1, 0));
+    state.apply('2', report(2, 0, 0, false));
+    expect(state.health()).toMatchObject({ workers: 1, generation: 1, config_version: 'cfg1' });
+    state.apply('2', report(2, 0, 0, true));
+    expect(state.health()).toMatchObject({ workers: 1, generation: 2 });
   });
 
   it('keeps request windows and counters when workers are retired', async () => {

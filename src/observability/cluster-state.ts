@@ -37,12 +37,17 @@ export class ClusterState {
     return [...this.#identities.keys()];
   }
 
-  /** The newest generation among the reporting workers serves; `workers` counts its workers. */
+  /**
+   * The newest generation among the serving workers (or among all reporting workers while none serves
+   * yet); `workers` counts its workers.
+   */
   health(nowMs = Date.now()): HealthInfo {
     let generation = 0;
     let configVersion = '';
     let workers = 0;
-    for (const identity of this.#identities.values()) {
+    const all = [...this.#identities.values()];
+    const serving = all.filter((identity) => identity.isServing === true);
+    for (const identity of serving.length > 0 ? serving : all) {
       if (identity.generation > generation) {
         generation = identity.generation;
         configVersion = identity.configVersion;

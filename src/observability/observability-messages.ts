@@ -18,6 +18,8 @@ export interface WorkerIdentity {
   readonly slot: number;
   /** Short hash of the config this worker serves. */
   readonly configVersion: string;
+  /** Set once the worker listens (a worker of a generation still starting is not counted by /health). */
+  readonly isServing?: boolean;
 }
 
 export interface HealthInfo {

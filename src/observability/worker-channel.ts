@@ -99,6 +99,11 @@ export class WorkerChannel implements ObservabilityHub {
     return answer.health;
   }
 
+  /** Reports now (e.g. once the worker serves), outside the periodic schedule. */
+  reportNow(): void {
+    void this.#report();
+  }
+
   /** The last report before exit; resolves once it is written to the channel. Stops reporting. */
   async flushFinal(): Promise<void> {
     if (this.#isClosed) return;

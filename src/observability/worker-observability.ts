@@ -48,6 +48,8 @@ export interface WorkerObservability {
   readonly upstreamLog: UpstreamLog | null;
   /** The built-in endpoints of a server; null when it has none. */
   endpointsFor(serverName: string): ReadonlyMap<string, BuiltInHandler> | null;
+  /** The worker listens on every address: from now on /health counts it. */
+  markServing(): void;
   /** Sends the last report to the master (call after the drain, before exit). */
   flushFinal(): Promise<void>;
   close(): void;
@@ -124,6 +126,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
         })
       : null;
   const keyStates = options.keyStates;
+  let isServing = false;
   const unsubscribeAccess = obs.metrics.enabled ? subscribeAccessEvents(metrics) : () => undefined;
   if (obs.metrics.enabled) loadProcessMetricsLater();
   const collect = async (): Promise<WorkerReport> => {
@@ -133,7 +136,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
     const processSnapshot = obs.metrics.enabled ? await processMetrics() : [];
     return {
       type: 'obs:report',
-      identity,
+      identity: isServing ? { ...identity, isServing } : identity,
       metrics: obs.metrics.enabled ? [...metrics.snapshot(), ...processSnapshot] : [],
       usage: observer === null ? { locations: [], tokens: [], keys: [] } : observer.usage.takeDelta(),
     };
@@ -164,6 +167,10 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
     hub,
     upstreamLog,
     endpointsFor: (serverName) => endpoints.get(serverName) ?? null,
+    markServing: () => {
+      isServing = true;
+      channel?.reportNow();
+    },
     flushFinal: async () => {
       accessLog?.writer.flushSync();
       await channel?.flushFinal();
