@@ -1,9 +1,10 @@
 /**
  * Test support (not used by the gateway): a request/response pair shaped like node:http's, without a
- * socket, for the pure observability tests.
+ * socket, and an in-memory log writer, for the pure observability tests.
  */
 import { EventEmitter } from 'node:events';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
+import type { LogWriter } from './access-log/log-writer.ts';
 
 export interface FakeExchange {
   readonly req: GatewayRequest;
@@ -42,4 +43,10 @@ export function fakeExchange(method: string, url: string, headers: Record<string
       res.emit('close');
     },
   };
+}
+
+/** A log writer that keeps its lines in memory. */
+export function memoryWriter(): LogWriter & { readonly lines: string[] } {
+  const lines: string[] = [];
+  return { lines, write: (l) => void lines.push(l), flushSync: () => undefined, reopen: () => undefined, close: () => undefined };
 }

@@ -62,9 +62,13 @@ abstract class Family<C> {
   abstract snapshot(): MetricSnapshot;
 }
 
-export class CounterFamily extends Family<ValueCell> {
-  constructor(options: FamilyOptions) {
+/** Counters and gauges: one number per label set. */
+class ValueFamily extends Family<ValueCell> {
+  readonly #kind: 'counter' | 'gauge';
+
+  constructor(options: FamilyOptions, kind: 'counter' | 'gauge') {
     super(options, 'sum');
+    this.#kind = kind;
   }
 
   protected create(): ValueCell {
@@ -74,23 +78,19 @@ export class CounterFamily extends Family<ValueCell> {
   snapshot(): MetricSnapshot {
     const values: SnapshotValue[] = [];
     for (const { labels, cell } of this.cells.values()) values.push({ value: cell.value, labels });
-    return { name: this.name, help: this.help, type: 'counter', aggregator: this.aggregator, values };
+    return { name: this.name, help: this.help, type: this.#kind, aggregator: this.aggregator, values };
   }
 }
 
-export class GaugeFamily extends Family<ValueCell> {
+export class CounterFamily extends ValueFamily {
   constructor(options: FamilyOptions) {
-    super(options, 'sum');
+    super(options, 'counter');
   }
+}
 
-  protected create(): ValueCell {
-    return { value: 0 };
-  }
-
-  snapshot(): MetricSnapshot {
-    const values: SnapshotValue[] = [];
-    for (const { labels, cell } of this.cells.values()) values.push({ value: cell.value, labels });
-    return { name: this.name, help: this.help, type: 'gauge', aggregator: this.aggregator, values };
+export class GaugeFamily extends ValueFamily {
+  constructor(options: FamilyOptions) {
+    super(options, 'gauge');
   }
 }
 

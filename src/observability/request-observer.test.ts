@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LogWriter } from './access-log/log-writer.ts';
 import { compileLogFormat } from './access-log/log-template.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
-import { fakeExchange } from './fake-exchange.ts';
+import { fakeExchange, memoryWriter } from './fake-exchange.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import { RequestObserver } from './request-observer.ts';
-
-function memoryWriter(): LogWriter & { readonly lines: string[] } {
-  const lines: string[] = [];
-  return { lines, write: (l) => void lines.push(l), flushSync: () => undefined, reopen: () => undefined, close: () => undefined };
-}
 
 async function exposition(metrics: GatewayMetrics): Promise<string> {
   const cluster = new ClusterMetrics();

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LogWriter } from './access-log/log-writer.ts';
-import { fakeExchange } from './fake-exchange.ts';
+import { fakeExchange, memoryWriter } from './fake-exchange.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import { REDACTED } from './redact.ts';
 import { RequestObserver } from './request-observer.ts';
 import { UpstreamLog } from './upstream-log.ts';
-
-function memoryWriter(): LogWriter & { readonly lines: string[] } {
-  const lines: string[] = [];
-  return { lines, write: (l) => void lines.push(l), flushSync: () => undefined, reopen: () => undefined, close: () => undefined };
-}
 
 describe('UpstreamLog', () => {
   it('logs a proxied exchange with credentials redacted and the body cut at max_body', () => {
