@@ -98,6 +98,8 @@ describe('RequestObserver', () => {
       timeToFirstTokenMs: 120,
       durationMs: 520,
       outcome: 'stream_error',
+      streamEvents: 7,
+      bodyBytes: 900,
     });
     await new Promise((r) => setImmediate(r));
     expect(writer.lines).toEqual(['openai-main gpt-4o openai-main:0badc0de 12 5 0.120\n']);
@@ -110,6 +112,8 @@ describe('RequestObserver', () => {
     expect(text).toContain('louailink_ai_time_per_output_token_seconds_sum{provider="openai-main",model="gpt-4o"} 0.1');
     expect(text).toContain('louailink_ai_truncated_streams_total{provider="openai-main"} 1');
     expect(text).toContain('streaming_duration_seconds_count{provider="openai-main"} 1');
+    expect(text).toContain('streaming_events_total{provider="openai-main"} 7');
+    expect(text).toContain('streaming_bytes_total{provider="openai-main"} 900');
   });
 
   it('feeds the usage tracker with per-location deltas, masked tokens and key states', () => {

@@ -60,6 +60,9 @@ export interface AiUsageReport {
   readonly timeToFirstTokenMs: number | undefined;
   readonly durationMs: number;
   readonly outcome: string;
+  /** Server-sent events and body bytes sent to the client, when the AI layer counts them. */
+  readonly streamEvents?: number;
+  readonly bodyBytes?: number;
 }
 
 export class RequestObserver {
@@ -186,11 +189,11 @@ export class RequestObserver {
     }
     if (record.upstreamHeaderMs >= 0) m.upstreamDuration.observe(cells.duration, record.upstreamHeaderMs / 1000);
     if (record.errorType !== '') m.upstreamErrors.cell(upstream, record.errorType).value++;
-    const streamLabel = record.provider === '' ? upstream : record.provider;
-    if (record.isStream) {
-      m.streamingBytes.cell(streamLabel).value += record.bodyBytes;
-      m.streamingEvents.cell(streamLabel).value += record.streamEvents;
-      m.streamingDuration.observe(m.streamingDuration.cell(streamLabel), seconds);
+    // Proxied streams count under the upstream name; AI streams are counted from the usage report.
+    if (record.isStream && !record.isAi) {
+      m.streamingBytes.cell(upstream).value += record.bodyBytes;
+      m.streamingEvents.cell(upstream).value += record.streamEvents;
+      m.streamingDuration.observe(m.streamingDuration.cell(upstream), seconds);
     }
   }
 
@@ -229,7 +232,18 @@ export class RequestObserver {
         m.aiTimePerOutputToken.observe(m.aiTimePerOutputToken.cell(provider, model), perToken);
       }
     }
-    if (usage.isStream) m.streamingDuration.observe(m.streamingDuration.cell(provider), usage.durationMs / 1000);
+    if (usage.isStream) {
+      m.streamingDuration.observe(m.streamingDuration.cell(provider), usage.durationMs / 1000);
+      if (usage.streamEvents !== undefined) m.streamingEvents.cell(provider).value += usage.streamEvents;
+      if (usage.bodyBytes !== undefined) m.streamingBytes.cell(provider).value += usage.bodyBytes;
+    }
+    if (record !== undefined) {
+      if (usage.bodyBytes !== undefined) record.bodyBytes = usage.bodyBytes;
+      if (usage.streamEvents !== undefined) {
+        record.isStream = usage.isStream;
+        record.streamEvents = usage.streamEvents;
+      }
+    }
     if (isTruncated) m.aiTruncatedStreams.cell(provider).value++;
   }
 }
