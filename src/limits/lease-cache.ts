@@ -5,7 +5,7 @@
  * means the window is used up: waiting and later requests get the ms until the window ends. Requests
  * still waiting when their window ends move to the next window's lease.
  */
-import { msUntilWindowEnd, windowStartOf } from './fixed-window.ts';
+import { msUntilWindowEnd, windowEndOf, windowStartOf } from './fixed-window.ts';
 import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
 
 /** 0 = admitted, else ms until a retry can succeed. */
@@ -114,7 +114,7 @@ export class LeaseCache {
   /** Forgets leases of ended windows with nothing waiting or asked; next sweep when the map has doubled. */
   #sweep(nowMs: number): void {
     for (const [key, lease] of this.#leases) {
-      if (lease.windowStart + lease.windowMs <= nowMs && lease.waiters.length === 0 && lease.pendingId === 0) this.#leases.delete(key);
+      if (windowEndOf(lease.windowStart, lease.windowMs) <= nowMs && lease.waiters.length === 0 && lease.pendingId === 0) this.#leases.delete(key);
     }
     this.#sweepAt = Math.max(FIRST_SWEEP_AT, 2 * this.#leases.size);
   }

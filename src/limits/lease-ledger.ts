@@ -5,6 +5,7 @@
  * bounds both the IPC traffic (~200 round trips per key and window, whatever the number of workers) and
  * the admissions an idle worker can strand in its lease (what it holds when its traffic stops).
  */
+import { windowEndOf } from './fixed-window.ts';
 import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
 
 interface WindowGrant {
@@ -38,7 +39,7 @@ export class LeaseLedger {
 
   /** Forgets windows that ended before `nowMs`. */
   sweep(nowMs: number): void {
-    for (const [key, entry] of this.#windows) if (entry.windowStart + entry.windowMs <= nowMs) this.#windows.delete(key);
+    for (const [key, entry] of this.#windows) if (windowEndOf(entry.windowStart, entry.windowMs) <= nowMs) this.#windows.delete(key);
   }
 
   /** Admissions granted so far in the current window of `key` (status page, tests). */

