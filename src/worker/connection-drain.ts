@@ -86,7 +86,6 @@ export class ConnectionDrain {
     const h1 = isHttp1 ? (res as ServerResponse) : undefined;
     if (state !== undefined) {
       state.active += 1;
-      state.lastActiveAt = Date.now();
       if (!isHttp1) state.isHttp2 = true;
       if (h1 !== undefined) state.responses.add(h1);
     }
