@@ -22,8 +22,14 @@ const config = (port: number): string => gatewayConfig({ ports: port, body: 'ok'
 
 /** Every master pid seen: background masters are not children of the test, afterAll kills them. */
 const masters = new Set<number>();
+/** Config directories of background masters: their pid files name the latest master even after a failed step. */
+const backgroundDirs: string[] = [];
 
 afterAll(async () => {
+  for (const configDir of backgroundDirs) {
+    const pid = await pidFromFile(configDir).catch(() => undefined);
+    if (pid !== undefined && Number.isInteger(pid)) masters.add(pid);
+  }
   for (const pid of masters) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -79,6 +85,7 @@ describe('master upgrade (SIGUSR2)', () => {
   it('replaces the master 3 times under load without failing a request', async () => {
     const { dir, port, master } = await startMaster(config, ['--workers', '2', '--drain-timeout', '10s']);
     masters.add(master.pid);
+    backgroundDirs.push(dir.path);
     await upgradeUnderLoad(port, dir.path, USR2_UPGRADES, async (old) => {
       process.kill(old, 'SIGUSR2');
       // Every master logs to the first one's stdout (successors inherit it).
@@ -92,6 +99,7 @@ describe('master upgrade (SIGUSR2)', () => {
 describe('master upgrade (-t, SIGQUIT, -d -u)', () => {
   it('hands over 5 times in the shell flow under load without failing a request', async () => {
     const { dir, port } = await prepareConfig(config);
+    backgroundDirs.push(dir.path);
     const logFile = join(dir.path, 'louailink.log');
     const common = ['-c', dir.path, '--workers', '2', '--drain-timeout', '10s'];
     expect((await runBin([...common, '-d', '--log', logFile])).code).toBe(0);
