@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { parseDurationMs, parseSizeBytes } from './units.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { notificationSchema } from './notification-schema.ts';
 import { corsPluginSchema, ipRestrictionPluginSchema, keyAuthPluginSchema, limitPluginSchema, requestRestrictionPluginSchema } from './access-plugin-schemas.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -388,6 +389,7 @@ export const configSchema = z
     providers: named(providerSchema).default({}).describe('AI providers, by name.'),
     models: named(modelSchema).default({}).describe('AI models, by name.'),
     observability: observabilitySchema.prefault({}).describe('Metrics, health endpoints and logs.'),
+    notifications: named(notificationSchema).default({}).describe('Notification channels (webhooks), by name.'),
   })
   .describe('louailink configuration: one YAML document, or a directory of YAML files merged into one.');
 
