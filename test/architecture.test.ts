@@ -19,8 +19,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   limits: ['core', 'lib', 'config'],
   plugins: ['core', 'lib', 'config', 'ai', 'proxy', 'limits'],
   acme: ['core', 'lib', 'config'],
+  notify: ['core', 'lib', 'config'],
   admin: ['core', 'lib', 'config', 'observability'],
-  master: ['core', 'lib', 'config', 'observability', 'acme'],
+  master: ['core', 'lib', 'config', 'observability', 'acme', 'notify'],
   worker: ['core', 'lib', 'config', 'ai', 'proxy', 'plugins', 'limits', 'observability', 'admin', 'acme'],
   cli: ['core', 'lib', 'config', 'master', 'worker'],
 };
