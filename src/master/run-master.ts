@@ -9,6 +9,8 @@ import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
 import { pidFileOf } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
+import { INHERITED_FDS_ENV } from './upgrade.ts';
+import { Notifier } from '../notify/notifier.ts';
 
 export const MASTER_TITLE = 'louailink';
 
@@ -37,6 +39,8 @@ export interface MasterOptions {
 export const DEFAULT_UPGRADE_WAIT_MS = 10_000;
 const DEFAULT_IDLE_GRACE_MS = 1_000;
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/** On exit, how long queued notifications may still take to go out. */
+const NOTIFY_CLOSE_MS = 3_000;
 
 export async function runMaster(options: MasterOptions): Promise<number> {
   process.title = MASTER_TITLE;
@@ -48,6 +52,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const { loaded } = result;
   const appLog = createAppLog({ level: loaded.config.basic.log_level, name: loaded.config.basic.name, file: options.logFile });
   const logger = appLog.logger.child({ role: 'master' });
+  const notifier = new Notifier({ name: loaded.config.basic.name, logger });
+  notifier.configure(loaded.config.notifications);
   let master: Master | undefined;
   const supervisor = new Supervisor({
     configPath: options.configPath,
@@ -60,6 +66,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     ...(options.crashPolicy === undefined ? {} : { crashPolicy: options.crashPolicy }),
     logger,
     onGiveUp: (code) => void master?.giveUp(code),
+    notify: (notification) => notifier.notify(notification),
+    onConfigApplied: (next) => notifier.configure(next.config.notifications, next.config.basic.name),
   });
   const pidFile = options.pidFile ?? pidFileOf(loaded);
   master = new Master(supervisor, logger, {
@@ -69,15 +77,26 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     reopenLog: () => appLog.reopen(),
     isLoggingToFile: options.logFile !== undefined,
   });
+  // Read before start(): adopting the sockets removes the variable.
+  const isSuccessor = process.env[INHERITED_FDS_ENV] !== undefined;
   try {
     await master.start(loaded);
   } catch (err) {
     logger.fatal({ event: 'start', code: (err as { code?: string }).code }, `cannot start: ${(err as Error).message}`);
+    await notifier.close(0);
     return 1;
   }
   logger.info(
     { event: 'start', addresses: supervisor.addresses, workers: supervisor.workerCount, generation: supervisor.generation, pidFile, control: master.controlPath },
     'louailink started',
   );
-  return await master.finished;
+  notifier.notify({
+    event: isSuccessor ? 'upgrade' : 'restart',
+    level: 'info',
+    message: isSuccessor ? `new master ${process.pid} took over the listening sockets` : `louailink started (master ${process.pid})`,
+    details: { generation: supervisor.generation, workers: supervisor.workerCount, addresses: supervisor.addresses },
+  });
+  const code = await master.finished;
+  await notifier.close(NOTIFY_CLOSE_MS);
+  return code;
 }

@@ -24,6 +24,8 @@ import type { WorkerStatus } from './worker-process.ts';
 import { adoptInheritedSockets, spawnSuccessor } from './upgrade.ts';
 import type { ChildReadyOutcome } from './ready-notify.ts';
 import type { SpawnSpec } from './control-protocol.ts';
+import { diffConfig, formatConfigDiff } from '../config/diff.ts';
+import type { Notification, Notify } from '../notify/notification.ts';
 
 export interface SupervisorOptions {
   readonly configPath: string;
@@ -42,7 +44,14 @@ export interface SupervisorOptions {
   readonly logger: Logger;
   /** Workers keep crashing: the master has stopped them and should exit with this code. */
   readonly onGiveUp: (code: number) => void;
+  /** Notification events (reload_config, reload_config_fail, diff_config, worker_crash, upgrade). */
+  readonly notify?: Notify;
+  /** A new configuration now serves (the notification channels follow it). */
+  readonly onConfigApplied?: (loaded: LoadedConfig) => void;
 }
+
+/** Issues listed in a reload_config_fail notification (all of them are in the log). */
+const MAX_NOTIFIED_ISSUES = 20;
 
 export type ReloadOutcome =
   /** `isUnchanged`: an automatic reload found the same config hash and kept the running generation. */
@@ -121,8 +130,10 @@ export class Supervisor {
    * Starts a successor master on this master's sockets (SIGUSR2: this command line; `-u`: the one given)
    * and waits until it serves.
    */
-  spawnSuccessor(spec?: SpawnSpec): Promise<ChildReadyOutcome> {
-    return spawnSuccessor(this.#sockets, this.#options.readyTimeoutMs + SUCCESSOR_MARGIN_MS, spec);
+  async spawnSuccessor(spec?: SpawnSpec): Promise<ChildReadyOutcome> {
+    const outcome = await spawnSuccessor(this.#sockets, this.#options.readyTimeoutMs + SUCCESSOR_MARGIN_MS, spec);
+    if (!outcome.ok) this.#notify({ event: 'upgrade', level: 'error', message: `upgrade failed, the master keeps serving: ${outcome.message}` });
+    return outcome;
   }
 
   /** Binds the config's sockets and starts the first generation; throws when it cannot become ready. */
@@ -161,6 +172,7 @@ export class Supervisor {
     } catch (err) {
       const message = `reload failed: ${(err as Error).message}; old configuration kept`;
       this.#log.error({ event: 'reload_config_fail', code: (err as { code?: string }).code }, message);
+      this.#notify({ event: 'reload_config_fail', level: 'error', message, details: { reason: 'error' } });
       return { ok: false, reason: 'error', message };
     }
   }
@@ -216,6 +228,8 @@ export class Supervisor {
       for (const issue of result.issues) this.#log.error({ event: 'reload_config_fail' }, formatIssue(issue));
       const message = `configuration is invalid (${result.issues.length} issue${result.issues.length === 1 ? '' : 's'}); old configuration kept`;
       this.#log.error({ event: 'reload_config_fail', generation: this.generation }, message);
+      const issues = result.issues.slice(0, MAX_NOTIFIED_ISSUES).map(formatIssue);
+      this.#notify({ event: 'reload_config_fail', level: 'error', message, details: { reason: 'invalid-config', generation: this.generation, issues } });
       return { ok: false, reason: 'invalid-config', message };
     }
     const { loaded } = result;
@@ -229,6 +243,7 @@ export class Supervisor {
     } catch (err) {
       const message = `${(err as Error).message}; old configuration kept`;
       this.#log.error({ event: 'reload_config_fail', code: (err as { code?: string }).code }, message);
+      this.#notify({ event: 'reload_config_fail', level: 'error', message, details: { reason: 'bind-failed', code: (err as { code?: string }).code } });
       return { ok: false, reason: 'bind-failed', message };
     }
     if (added.length > 0) this.#log.info({ event: 'reload_config', listen: added }, 'bound new listen addresses');
@@ -243,6 +258,7 @@ export class Supervisor {
       this.#releaseUnused();
       const message = `new workers did not become ready: ${(err as Error).message}; old configuration kept`;
       this.#log.error({ event: 'reload_config_fail', code: (err as { code?: string }).code, generation: next.id }, message);
+      this.#notify({ event: 'reload_config_fail', level: 'error', message, details: { reason: 'not-ready', generation: next.id } });
       return { ok: false, reason: 'not-ready', message };
     }
     const previous = this.#current;
@@ -252,6 +268,7 @@ export class Supervisor {
       `generation ${next.id} serving${previous === undefined ? '' : `, draining generation ${previous.id}`}`,
     );
     if (previous !== undefined) void this.#retire(previous);
+    this.#notifyReloaded(previous, next);
     return { ok: true, generation: next.id };
   }
 
@@ -286,6 +303,12 @@ export class Supervisor {
     if (this.#stopping !== undefined) return;
     const decision = this.#policy.onCrash(Date.now(), crash.uptimeMs);
     const fields = { event: 'worker_crash', workerPid: crash.pid, generation: crash.generation, slot: crash.slot, ...crash.exit, uptimeMs: crash.uptimeMs };
+    this.#notify({
+      event: 'worker_crash',
+      level: 'error',
+      message: decision.action === 'give-up' ? `worker ${crash.pid} exited; workers keep crashing, the master stops` : `worker ${crash.pid} exited; replacing it`,
+      details: decision.action === 'give-up' ? { ...fields, isGivingUp: true } : { ...fields, restartInMs: decision.delayMs },
+    });
     if (decision.action === 'give-up') {
       this.#log.fatal(fields, `workers crashed ${decision.crashes} times within ${decision.windowMs} ms; giving up`);
       void this.stop('fast').then(() => this.#options.onGiveUp(1));
@@ -301,6 +324,23 @@ export class Supervisor {
       );
     }, decision.delayMs);
     this.#restartTimers.add(timer);
+  }
+
+  // --- notifications (never block: notify() only queues) ---
+
+  #notify(notification: Notification): void {
+    this.#options.notify?.(notification);
+  }
+
+  /** reload_config, and diff_config naming what changed (names only, never values). */
+  #notifyReloaded(previous: Generation | undefined, next: Generation): void {
+    this.#options.onConfigApplied?.(next.loaded);
+    const hash = next.loaded.hash.slice(0, 12);
+    this.#notify({ event: 'reload_config', level: 'info', message: `generation ${next.id} serving`, details: { generation: next.id, hash } });
+    if (previous === undefined) return;
+    const diff = diffConfig(previous.loaded.config, next.loaded.config);
+    if (diff.sections.length === 0) return;
+    this.#notify({ event: 'diff_config', level: 'info', message: formatConfigDiff(diff), details: { generation: next.id, sections: diff.sections } });
   }
 
   #releaseUnused(): void {
