@@ -10,6 +10,7 @@ import { printSchema } from './print-schema.ts';
 import { serveWithWorkers } from './serve-workers.ts';
 import { runControlCommand, runDaemonCommand, runUpgradeCommand } from '../master/master-cli.ts';
 import { testConfig } from './test-config.ts';
+import { runInstall } from './install.ts';
 
 export interface RootOptions {
   readonly conf?: string;
@@ -23,6 +24,9 @@ export interface RootOptions {
   readonly upgrade?: boolean;
   readonly log?: string;
   readonly upgradeWait?: string;
+  readonly install?: boolean;
+  readonly prefix?: string;
+  readonly dryRun?: boolean;
 }
 
 /** Builds the program; each action stores its exit code through `setExitCode`. */
@@ -41,7 +45,15 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--log <file>', 'append the log of the master and its workers to this file (SIGUSR1 or -s reopen opens it again)')
     .option('--upgrade-wait <duration>', 'on SIGQUIT, how long to keep serving while waiting for a louailink -u (default 10s)')
     .option('--pid-file <path>', 'pid file (default: basic.pid_file, else louailink.pid in the config directory); the control socket goes beside it')
+    .option('--install', 'write the systemd unit and, when none exists, a config directory (-c, default /etc/louailink)')
+    .option('--prefix <dir>', 'with --install: write under this root directory instead of /')
+    .option('--dry-run', 'with --install: print what would be written, write nothing')
     .action(async (options: RootOptions) => {
+      if (options.install === true) {
+        const run = { prefix: options.prefix, configDir: options.conf, isDryRun: options.dryRun === true, stdout: io.stdout, stderr: io.stderr };
+        setExitCode(await runInstall(run));
+        return;
+      }
       const path = options.conf;
       if (path === undefined) {
         program.error('error: -c, --conf <path> is required (a YAML file or directory)');
