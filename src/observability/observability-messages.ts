@@ -9,6 +9,7 @@
  *                                cluster-wide answer
  *   master → worker  obs:collect "report now" (before answering a query, so the answer is fresh)
  *   master → worker  obs:answer  the answer to an obs:query
+ *   master → worker  obs:reopen  reopen the log files (after logrotate moved them; the master's USR1)
  */
 import type { MetricSnapshot } from './metric-snapshot.ts';
 import type { UsageDelta, UsageSummary } from './usage-report.ts';
@@ -45,6 +46,7 @@ export type ObsWorkerMessage =
 
 export type ObsMasterMessage =
   | { readonly type: 'obs:collect'; readonly round: number }
+  | { readonly type: 'obs:reopen' }
   | {
       readonly type: 'obs:answer';
       readonly id: number;
@@ -67,5 +69,5 @@ export function isObsWorkerMessage(value: unknown): value is ObsWorkerMessage {
 
 export function isObsMasterMessage(value: unknown): value is ObsMasterMessage {
   const type = typeOf(value);
-  return type === 'obs:collect' || type === 'obs:answer';
+  return type === 'obs:collect' || type === 'obs:answer' || type === 'obs:reopen';
 }

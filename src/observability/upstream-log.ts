@@ -71,6 +71,10 @@ export class UpstreamLog {
     });
   }
 
+  reopen(): void {
+    this.#writer.reopen();
+  }
+
   close(): void {
     this.#writer.close();
   }

@@ -30,9 +30,12 @@ export class WorkerChannel implements ObservabilityHub {
   #nextId = 1;
   #isClosed = false;
 
-  constructor(proc: ChannelProcess, collect: () => Promise<WorkerReport>, intervalMs = REPORT_INTERVAL_MS) {
+  readonly #onReopen: () => void;
+
+  constructor(proc: ChannelProcess, collect: () => Promise<WorkerReport>, intervalMs = REPORT_INTERVAL_MS, onReopen: () => void = () => undefined) {
     this.#proc = proc;
     this.#collect = collect;
+    this.#onReopen = onReopen;
     proc.on('message', this.#onMessage);
     this.#timer = setInterval(() => void this.#report(), intervalMs);
     this.#timer.unref();
@@ -60,6 +63,10 @@ export class WorkerChannel implements ObservabilityHub {
     if (!isObsMasterMessage(message)) return;
     if (message.type === 'obs:collect') {
       void this.#report({ round: message.round });
+      return;
+    }
+    if (message.type === 'obs:reopen') {
+      this.#onReopen();
       return;
     }
     const waiter = this.#pending.get(message.id);

@@ -141,7 +141,11 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
       usage: observer === null ? { locations: [], tokens: [], keys: [] } : observer.usage.takeDelta(),
     };
   };
-  const channel = options.channel === undefined ? null : new WorkerChannel(options.channel, collect, options.reportIntervalMs);
+  const reopenLogs = (): void => {
+    accessLog?.writer.reopen();
+    upstreamLog?.reopen();
+  };
+  const channel = options.channel === undefined ? null : new WorkerChannel(options.channel, collect, options.reportIntervalMs, reopenLogs);
   const hub: ObservabilityHub = channel ?? new LocalHub(collect);
   const endpoints = new Map<string, ReadonlyMap<string, BuiltInHandler> | null>();
   for (const serverName of Object.keys(config.servers)) {
