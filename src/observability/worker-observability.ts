@@ -48,6 +48,8 @@ export interface WorkerObservability {
   readonly upstreamLog: UpstreamLog | null;
   /** The built-in endpoints of a server; null when it has none. */
   endpointsFor(serverName: string): ReadonlyMap<string, BuiltInHandler> | null;
+  /** Opens the access and upstream log files again (after an external rotation moved them). */
+  reopenLogs(): void;
   /** The worker listens on every address: from now on /health counts it. */
   markServing(): void;
   /** Sends the last report to the master (call after the drain, before exit). */
@@ -171,6 +173,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
     hub,
     upstreamLog,
     endpointsFor: (serverName) => endpoints.get(serverName) ?? null,
+    reopenLogs,
     markServing: () => {
       isServing = true;
       channel?.reportNow();
