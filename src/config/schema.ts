@@ -68,6 +68,15 @@ export const basicSchema = z
       'On reload or stop, how long old workers may keep finishing requests and streams before they are killed.',
     ),
     pid_file: z.string().optional().describe('Pid file of the master (default: louailink.pid in the config directory).'),
+    log_rotate: z
+      .strictObject({
+        size: size().optional().describe('Rotate when the `--log` file reaches this size (checked every second: a soft limit).'),
+        frequency: z.enum(['hourly', 'daily']).optional().describe('Rotate at the start of every local hour or day.'),
+        count: z.number().int().min(1).max(1000).default(10).describe('Rotated files kept: FILE.1 (newest) … FILE.count.'),
+      })
+      .refine((v) => v.size !== undefined || v.frequency !== undefined, { message: 'set `size`, `frequency` or both' })
+      .optional()
+      .describe('Built-in rotation of the `--log` file (the master renames it and every process reopens). Absent: the file only grows; use logrotate and SIGUSR1.'),
   })
   .describe('Instance-wide settings.');
 

@@ -5,6 +5,9 @@
 import { formatIssue } from '../config/config-issue.ts';
 import { loadConfig } from '../config/load.ts';
 import { createAppLog } from '../lib/app-log.ts';
+import { LogRotator } from '../lib/log-rotator.ts';
+import type { LogRotation } from '../lib/log-rotator.ts';
+import type { BasicConfig } from '../config/schema.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
 import { pidFileOf } from './pid-file.ts';
@@ -42,6 +45,12 @@ const DEFAULT_READY_TIMEOUT_MS = 30_000;
 /** On exit, how long queued notifications may still take to go out. */
 const NOTIFY_CLOSE_MS = 3_000;
 
+/** `basic.log_rotate` as the rotator takes it. */
+function rotationOf(basic: BasicConfig): LogRotation | undefined {
+  const rotate = basic.log_rotate;
+  return rotate === undefined ? undefined : { sizeBytes: rotate.size, frequency: rotate.frequency, count: rotate.count };
+}
+
 export async function runMaster(options: MasterOptions): Promise<number> {
   process.title = MASTER_TITLE;
   const result = await loadConfig(options.configPath);
@@ -67,8 +76,22 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     logger,
     onGiveUp: (code) => void master?.giveUp(code),
     notify: (notification) => notifier.notify(notification),
-    onConfigApplied: (next) => notifier.configure(next.config.notifications, next.config.basic.name),
+    onConfigApplied: (next) => {
+      notifier.configure(next.config.notifications, next.config.basic.name);
+      rotator?.configure(rotationOf(next.config.basic));
+    },
   });
+  // --log with basic.log_rotate: the master renames the file and every process reopens it (one file family).
+  const rotator = options.logFile === undefined ? undefined : new LogRotator({
+    file: options.logFile,
+    onRotated: () => {
+      appLog.reopen();
+      supervisor.reopenLogs();
+      logger.info({ event: 'log_rotate' }, 'log file rotated');
+    },
+    onError: (err) => logger.error({ event: 'log_rotate', code: (err as { code?: string }).code }, `log rotation failed: ${err.message}`),
+  });
+  rotator?.configure(rotationOf(loaded.config.basic));
   const pidFile = options.pidFile ?? pidFileOf(loaded);
   master = new Master(supervisor, logger, {
     pidFile,
@@ -84,6 +107,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   } catch (err) {
     logger.fatal({ event: 'start', code: (err as { code?: string }).code }, `cannot start: ${(err as Error).message}`);
     await notifier.close(0);
+    rotator?.close();
     return 1;
   }
   logger.info(
@@ -97,6 +121,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     details: { generation: supervisor.generation, workers: supervisor.workerCount, addresses: supervisor.addresses },
   });
   const code = await master.finished;
+  rotator?.close();
   await notifier.close(NOTIFY_CLOSE_MS);
   return code;
 }
