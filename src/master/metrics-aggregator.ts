@@ -30,14 +30,17 @@ export class MetricsAggregator {
   readonly state: ClusterState;
   readonly #log: Logger;
   #round: CollectRound | undefined;
+  /** Workers whose channel closed (cluster ids are never reused by one master). */
+  readonly #retired = new Set<string>();
   #nextRound = 1;
 
   constructor(logger: Logger, startedAtMs = Date.now()) {
     this.#log = logger;
     this.state = new ClusterState(startedAtMs);
     cluster.on('message', this.#onMessage);
+    // Retire on 'disconnect', not 'exit': the channel closes only after every message it carried was
+    // delivered (the final report included), while 'exit' may come first.
     cluster.on('disconnect', this.#onGone);
-    cluster.on('exit', this.#onGone);
   }
 
   /** Asks every worker to reopen its log files (USR1, after an external rotation moved them). */
@@ -50,11 +53,11 @@ export class MetricsAggregator {
   close(): void {
     cluster.off('message', this.#onMessage);
     cluster.off('disconnect', this.#onGone);
-    cluster.off('exit', this.#onGone);
     this.#round?.finish();
   }
 
   #onGone = (worker: Worker): void => {
+    this.#retired.add(String(worker.id));
     this.state.retire(String(worker.id));
     this.#round?.waiting.delete(String(worker.id));
     this.#maybeFinishRound();
@@ -64,6 +67,8 @@ export class MetricsAggregator {
     if (!isObsWorkerMessage(message)) return;
     const id = String(worker.id);
     if (message.type === 'obs:report') {
+      // Its counters are in the retired totals already; applying it again would count them twice.
+      if (this.#retired.has(id)) return;
       this.state.apply(id, message);
       if (message.round !== undefined && this.#round?.id === message.round) {
         this.#round.waiting.delete(id);
