@@ -2,8 +2,11 @@
  * Notifications from the real master to a receiver on 127.0.0.1: `restart` once it serves, `reload_config`
  * and `diff_config` (naming the routes added and removed) on SIGHUP, `reload_config_fail` with the issue's
  * position for an invalid config, `worker_crash` for a worker killed with SIGKILL (by pid). A second channel
- * with an allow-list receives only its events, as a Slack message.
+ * with an allow-list receives only its events, as a Slack message. After SIGUSR2 the new master sends
+ * `upgrade`.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigDir } from './helpers/config-dir.ts';
 import { gatewayConfig } from './helpers/gateway-config.ts';
@@ -39,7 +42,19 @@ beforeAll(async () => {
   ({ dir, port, master } = await startMaster((p) => config(p, { routes: ['r1'] }), ['--workers', '2']));
 }, 90_000);
 
+/** A master started by SIGUSR2 is not a child of the test: killed here by the pid it reported or its pid file. */
+let successorPid: number | undefined;
+
 afterAll(async () => {
+  const fromFile = Number((await readFile(join(dir.path, 'louailink.pid'), 'utf8').catch(() => '')).trim());
+  for (const pid of [successorPid, fromFile]) {
+    if (pid === undefined || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   await cleanupMasters();
   await Promise.all([hook.close(), slack.close()]);
 });
@@ -88,5 +103,16 @@ describe('notifications', () => {
     expect(text['text']).toContain(`worker_crash (error)`);
     expect(text['text']).toContain(`worker ${victim} exited`);
     expect(slack.bodies).toHaveLength(1);
+  });
+
+  it('sends upgrade from the new master after SIGUSR2; the old one exits', { timeout: 90_000 }, async () => {
+    await dir.write(config(port, { routes: ['r2'] }));
+    master.signal('SIGUSR2');
+    const upgrade = await hook.waitFor((b) => b['event'] === 'upgrade', 60_000);
+    successorPid = Number(upgrade['pid']);
+    expect(successorPid).not.toBe(master.pid);
+    expect(upgrade).toMatchObject({ level: 'info', name: 'edge-e2e' });
+    expect(upgrade['details']).toMatchObject({ workers: 2 });
+    expect(await master.exited).toEqual({ code: 0, signal: null });
   });
 });
