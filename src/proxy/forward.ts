@@ -32,6 +32,20 @@ import type { UpstreamPool } from './upstream-pool.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 
+/**
+ * What the proxy tells observability about one exchange (implemented by the worker's request record;
+ * null when observability is off, so the exchange skips it with one check).
+ */
+export interface ExchangeObserver {
+  /** An attempt is dispatched to `origin` ("http://host:port") of upstream `upstream`. */
+  onUpstreamStart(upstream: string, origin: string): void;
+  onUpstreamHead(status: number, isStream: boolean): void;
+  /** A response body chunk is relayed to the client. */
+  onBodyChunk(chunk: Uint8Array): void;
+  /** The exchange failed; `errorType` is the gateway error code. */
+  onUpstreamError(errorType: string): void;
+}
+
 /** Everything a proxied location needs, compiled once per config. */
 export interface ProxyRoute {
   readonly upstream: UpstreamPool;
@@ -72,6 +86,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   readonly #requestId: string;
   readonly #options: Dispatcher.DispatchOptions;
   readonly #body: Readable | null;
+  readonly #obs: ExchangeObserver | null;
   /** HTTP/2 compat response (decided once from the request, no instanceof on the hot path). */
   readonly #isH2: boolean;
   #phase = PHASE_CONNECTING;
@@ -83,12 +98,21 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   #isHeadPending = false;
   #hasDeadline = false;
 
-  constructor(res: GatewayResponse, route: ProxyRoute, requestId: string, options: Dispatcher.DispatchOptions, body: Readable | null, isH2: boolean) {
+  constructor(
+    res: GatewayResponse,
+    route: ProxyRoute,
+    requestId: string,
+    options: Dispatcher.DispatchOptions,
+    body: Readable | null,
+    isH2: boolean,
+    obs: ExchangeObserver | null,
+  ) {
     this.#res = res;
     this.#route = route;
     this.#requestId = requestId;
     this.#options = options;
     this.#body = body;
+    this.#obs = obs;
     this.#isH2 = isH2;
   }
 
@@ -110,6 +134,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
       this.#fail(new GatewayError('no_upstream_available'));
       return;
     }
+    this.#obs?.onUpstreamStart(this.#route.upstream.name, target.origin);
     try {
       target.pool.dispatch(this.#options, this);
     } catch (err) {
@@ -139,6 +164,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     if (generated.rules !== null) generated.rules.apply(out);
     const contentType = headers['content-type'];
     const isEventStream = typeof contentType === 'string' && contentType.startsWith(EVENT_STREAM);
+    this.#obs?.onUpstreamHead(statusCode, isEventStream);
     if (isEventStream && this.#hasDeadline) {
       this.#hasDeadline = false;
       sharedDeadlines.delete(this);
@@ -164,6 +190,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
 
   onResponseData(ctl: DispatchController, chunk: Buffer): void {
     if (this.#phase === PHASE_DONE) return;
+    this.#obs?.onBodyChunk(chunk);
     // An unsent head leaves with this chunk (node prepends it to the first write).
     this.#isHeadPending = false;
     if (!(this.#res as ServerResponse).write(chunk)) {
@@ -191,6 +218,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     }
     if (this.#phase === PHASE_RESPONDING) {
       this.#finish();
+      this.#obs?.onUpstreamError('upstream_error');
       res.destroy(err);
       return;
     }
@@ -200,13 +228,16 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
       this.#dispatch();
       return;
     }
-    this.#fail(timeoutOrConnectError(err, this.#phase === PHASE_CONNECTING));
+    const failure = timeoutOrConnectError(err, this.#phase === PHASE_CONNECTING);
+    this.#obs?.onUpstreamError(failure.code);
+    this.#fail(failure);
   }
 
   onDeadline(): void {
     if (this.#phase === PHASE_DONE) return;
     const wasResponding = this.#phase === PHASE_RESPONDING;
     this.#phase = PHASE_DONE;
+    this.#obs?.onUpstreamError(DEADLINE.code);
     this.#ctl?.abort(DEADLINE);
     if (wasResponding) this.#res.destroy(DEADLINE);
     else respondError(this.#res, DEADLINE, this.#requestId, this.#route.generated);
@@ -264,8 +295,18 @@ class RequestForwardedContext implements ForwardedContext {
   }
 }
 
-/** Proxies one request to the route's upstream; never throws, never rejects. */
-export function forwardRequest(req: GatewayRequest, res: GatewayResponse, route: ProxyRoute, requestId: string, proto: 'http' | 'https'): void {
+/**
+ * Proxies one request to the route's upstream; never throws, never rejects. `obs` (null when observability
+ * is off) hears the upstream attempt, response head, body chunks and failure.
+ */
+export function forwardRequest(
+  req: GatewayRequest,
+  res: GatewayResponse,
+  route: ProxyRoute,
+  requestId: string,
+  proto: 'http' | 'https',
+  obs: ExchangeObserver | null = null,
+): void {
   const isH2 = req.httpVersionMajor === 2;
   if (res.writableEnded || (isH2 ? (res as Http2ServerResponse).stream.destroyed : res.destroyed)) return;
   const upstream = route.upstream;
@@ -285,5 +326,5 @@ export function forwardRequest(req: GatewayRequest, res: GatewayResponse, route:
     headers,
     body,
   };
-  new ProxyExchange(res, route, requestId, options, body, isH2).start();
+  new ProxyExchange(res, route, requestId, options, body, isH2, obs).start();
 }

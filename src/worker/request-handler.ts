@@ -8,6 +8,9 @@ import type { AiHandler } from '../ai/ai-handler.ts';
 import { GatewayError } from '../core/errors.ts';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { BuiltInHandler } from '../observability/endpoints.ts';
+import type { RequestRecord } from '../observability/request-record.ts';
+import type { RequestObserver } from '../observability/request-observer.ts';
 import type { PluginHooks, PluginRequestContext } from '../plugins/plugin.ts';
 import { forwardRequest } from '../proxy/forward.ts';
 import { respondError, sendGenerated } from '../proxy/respond-error.ts';
@@ -36,10 +39,20 @@ function runPlugins(loc: LocationRuntime, chain: readonly PluginHooks[], ctx: Pl
   return false;
 }
 
-export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler | null, logger: Logger): RequestHandler {
+/**
+ * `observer` (null when metrics and access log are off) sees every request; `builtIns` (/health, /metrics…)
+ * are answered on their exact path before routing and plugins.
+ */
+export function createRequestHandler(
+  server: ServerRuntime,
+  aiHandler: AiHandler | null,
+  logger: Logger,
+  observer: RequestObserver | null = null,
+  builtIns: ReadonlyMap<string, BuiltInHandler> | null = null,
+): RequestHandler {
   const { routes, locations, proto } = server;
 
-  function route(req: GatewayRequest, res: GatewayResponse, requestId: string): void {
+  function route(req: GatewayRequest, res: GatewayResponse, requestId: string, record: RequestRecord | null): void {
     const url = req.url;
     if (url === undefined || url.charCodeAt(0) !== SLASH) {
       respondError(res, BAD_TARGET, requestId, server.generated, true);
@@ -47,6 +60,13 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
     }
     const queryStart = url.indexOf('?');
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
+    if (builtIns !== null) {
+      const builtIn = builtIns.get(path);
+      if (builtIn !== undefined) {
+        builtIn(req, res, requestId, record);
+        return;
+      }
+    }
     const hostHeader = req.headers.host ?? (req instanceof Http2ServerRequest ? req.authority : undefined);
     const host = normalizeHost(hostHeader);
     const name = routes.match(host, path);
@@ -55,6 +75,7 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
       respondError(res, ROUTE_NOT_FOUND, requestId, server.generated);
       return;
     }
+    if (record !== null && observer !== null) observer.route(record, loc.name);
     if (loc.plugins !== null && runPlugins(loc, loc.plugins, { req, requestId, locationName: loc.name, host, path }, res)) return;
     const contentLength = req.headers['content-length'];
     if (contentLength !== undefined && Number(contentLength) > loc.maxBodyBytes) {
@@ -62,7 +83,7 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
       return;
     }
     if (loc.proxy !== null) {
-      forwardRequest(req, res, loc.proxy, requestId, proto);
+      forwardRequest(req, res, loc.proxy, requestId, proto, record);
     } else if (loc.ai !== null && aiHandler !== null) {
       aiHandler(req, res, { requestId, locationName: loc.ai.locationName, pathPrefix: loc.ai.pathPrefix, maxBodyBytes: loc.ai.maxBodyBytes }).catch(
         (err: unknown) => {
@@ -79,8 +100,9 @@ export function createRequestHandler(server: ServerRuntime, aiHandler: AiHandler
 
   return function handleRequest(req, res) {
     const requestId = requestIdFor(req.headers['x-request-id']);
+    const record = observer === null ? null : observer.start(req, res, requestId);
     try {
-      route(req, res, requestId);
+      route(req, res, requestId, record);
     } catch (err) {
       logger.error({ err, requestId }, 'request handler failed');
       respondError(res, new GatewayError('internal_error'), requestId, server.generated);
