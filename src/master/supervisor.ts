@@ -302,12 +302,13 @@ export class Supervisor {
   #onCrash(crash: WorkerCrash): void {
     if (this.#stopping !== undefined) return;
     const decision = this.#policy.onCrash(Date.now(), crash.uptimeMs);
-    const fields = { event: 'worker_crash', workerPid: crash.pid, generation: crash.generation, slot: crash.slot, ...crash.exit, uptimeMs: crash.uptimeMs };
+    const details = { workerPid: crash.pid, generation: crash.generation, slot: crash.slot, ...crash.exit, uptimeMs: crash.uptimeMs };
+    const fields = { event: 'worker_crash', ...details };
     this.#notify({
       event: 'worker_crash',
       level: 'error',
       message: decision.action === 'give-up' ? `worker ${crash.pid} exited; workers keep crashing, the master stops` : `worker ${crash.pid} exited; replacing it`,
-      details: decision.action === 'give-up' ? { ...fields, isGivingUp: true } : { ...fields, restartInMs: decision.delayMs },
+      details: decision.action === 'give-up' ? { ...details, isGivingUp: true } : { ...details, restartInMs: decision.delayMs },
     });
     if (decision.action === 'give-up') {
       this.#log.fatal(fields, `workers crashed ${decision.crashes} times within ${decision.windowMs} ms; giving up`);
