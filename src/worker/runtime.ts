@@ -7,6 +7,7 @@
  */
 import { createAiHandler } from '../ai/ai-handler.ts';
 import type { AiHandler, AiRequestContext } from '../ai/ai-handler.ts';
+import type { UsageSink } from '../ai/usage/usage-record.ts';
 import type { Config, LocationConfig, ServerConfig } from '../config/schema.ts';
 import type { PluginHooks } from '../plugins/plugin.ts';
 import { compileRequestChain } from '../plugins/registry.ts';
@@ -103,9 +104,10 @@ function compileLocation(
 
 /**
  * Compiles a validated config. Relative file paths (certificates, CA files) resolve against `configDir`.
- * Throws on what validation should have caught (unreadable certificate, invalid rewrite).
+ * Throws on what validation should have caught (unreadable certificate, invalid rewrite). `usageSink`
+ * receives the AI layer's usage record of every AI request (observability: tokens, TTFT, the access log).
  */
-export function compileRuntime(config: Config, configDir: string): Runtime {
+export function compileRuntime(config: Config, configDir: string, usageSink?: UsageSink): Runtime {
   const upstreams = new Map<string, UpstreamPool>();
   try {
     for (const [name, cfg] of Object.entries(config.upstreams)) upstreams.set(name, createUpstreamPool(name, cfg, configDir));
@@ -132,7 +134,7 @@ export function compileRuntime(config: Config, configDir: string): Runtime {
       });
     }
     const pools = [...upstreams.values()];
-    const aiHandler = hasAi ? createAiHandler(config) : null;
+    const aiHandler = hasAi ? createAiHandler(config, usageSink === undefined ? {} : { usageSink }) : null;
     return {
       config,
       servers,
