@@ -8,7 +8,7 @@ NODE="$HERE/node_modules/.bin/node"
 [ -x "$NODE" ] || NODE=node
 "$NODE" "$HERE/bin/louailink" --install "$@"
 case " $* " in
-  *" --prefix "*|*" --dry-run "*) exit 0 ;;
+  *" --prefix "*|*" --prefix="*|*" --dry-run "*) exit 0 ;;
 esac
 systemctl daemon-reload
 systemctl enable --now louailink
