@@ -29,10 +29,10 @@ ${MINIMAL_EXAMPLE}\`\`\`
 
 - A directory is read recursively: every \`*.yaml\` and \`*.yml\` file, sorted by path, merged into one
   document. Entries whose name starts with \`.\` are skipped (editor and VCS files).
-- The sections \`servers\`, \`locations\`, \`upstreams\`, \`certificates\`, \`plugins\`, \`providers\` and
-  \`models\` are maps of named entries and are merged by name: \`a.yaml\` may hold \`locations.api\` and
+- The sections \`servers\`, \`locations\`, \`upstreams\`, \`certificates\`, \`plugins\`, \`providers\`,
+  \`models\` and \`notifications\` are maps of named entries and are merged by name: \`a.yaml\` may hold \`locations.api\` and
   \`b.yaml\` \`locations.web\`. The same entry defined in two files is an error naming both places
-  (\`locations.api is defined in a.yaml:3 and b.yaml:7\`); so is \`basic\` in two files, and a duplicate key
+  (\`locations.api is defined in a.yaml:3 and b.yaml:7\`); so is a whole section (\`basic\`, \`observability\`) in two files, and a duplicate key
   inside one file.
 - Names of entries use letters, digits, \`_\`, \`-\` and \`.\`, and start with a letter or digit.
 - Objects are closed: an unknown key (a typo) is an error.

@@ -15,6 +15,7 @@ const MAP_SECTIONS: ReadonlySet<string> = new Set([
   'plugins',
   'providers',
   'models',
+  'notifications',
 ]);
 
 export interface MergedDocument {

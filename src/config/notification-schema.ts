@@ -4,7 +4,7 @@
  * means every event; an empty list is rejected (pingap's "empty = nothing" silently muted channels).
  */
 import { z } from 'zod';
-import { parseDurationMs } from './units.ts';
+import { duration } from './schema-units.ts';
 
 /**
  * Every event the master can send. `backend_unhealthy` is an alias of `backend_status` (either name in
@@ -28,14 +28,6 @@ export const NOTIFICATION_EVENTS = [
 export type NotificationEventName = (typeof NOTIFICATION_EVENTS)[number];
 
 export const NOTIFICATION_TYPES = ['webhook', 'slack', 'wecom', 'dingtalk'] as const;
-
-/** Like `duration` in ./schema.ts (which imports this file, so it cannot be imported back). */
-const duration = (fallback: string) =>
-  z
-    .string()
-    .refine((v) => parseDurationMs(v) !== undefined, { message: 'expected a duration such as "500ms", "30s", "5m", "1h"' })
-    .transform((v) => parseDurationMs(v) ?? 0)
-    .prefault(fallback);
 
 export const notificationSchema = z
   .strictObject({

@@ -7,30 +7,12 @@
  * (providers, models).
  */
 import { z } from 'zod';
-import { parseDurationMs, parseSizeBytes } from './units.ts';
+import { duration, size, sizeWithDefault } from './schema-units.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { notificationSchema } from './notification-schema.ts';
 import { corsPluginSchema, ipRestrictionPluginSchema, keyAuthPluginSchema, limitPluginSchema, requestRestrictionPluginSchema } from './access-plugin-schemas.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-/** A duration string with a default, normalized to milliseconds. */
-export const duration = (fallback: string) =>
-  z
-    .string()
-    .refine((v) => parseDurationMs(v) !== undefined, { message: 'expected a duration such as "500ms", "30s", "5m", "1h"' })
-    .transform((v) => parseDurationMs(v) ?? 0)
-    .prefault(fallback);
-
-const sizeText = z.union([z.number().int().nonnegative(), z.string()]).refine((v) => parseSizeBytes(v) !== undefined, {
-  message: 'expected a size such as "64kb", "10mb", "1gb" or a number of bytes',
-});
-
-/** A size string (or a number of bytes), normalized to bytes. */
-export const size = () => sizeText.transform((v) => parseSizeBytes(v) ?? 0);
-
-/** A size with a default. */
-export const sizeWithDefault = (fallback: string) => size().prefault(fallback);
 
 const listenAddress = z.string().superRefine((value, ctx) => {
   const parsed = parseListenAddress(value);
