@@ -15,6 +15,15 @@ interface Fixture {
 
 const servers: http.Server[] = [];
 
+/** Polls until the condition holds (bounded), instead of guessing how long a loaded machine needs. */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const startedAt = Date.now();
+  while (!condition()) {
+    if (Date.now() - startedAt > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function startServer(): Promise<Fixture> {
   const drain = new ConnectionDrain();
   const waiting: (() => void)[] = [];
@@ -56,7 +65,7 @@ describe('ConnectionDrain', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     expect((await get(agent, port, '/')).connection).toBe('keep-alive');
     const slow = get(agent, port, '/slow');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => drain.requestsInFlight === 1);
     net.Server.prototype.close.call(server);
     const drained = drain.drain({ timeoutMs: 5_000, idleGraceMs: 1_000 });
     releaseSlow();
@@ -87,8 +96,7 @@ describe('ConnectionDrain', () => {
         res.on('end', () => resolve('end'));
       });
     });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(drain.requestsInFlight).toBe(1);
+    await until(() => drain.requestsInFlight === 1);
     net.Server.prototype.close.call(server);
     const startedAt = Date.now();
     await drain.drain({ timeoutMs: 300, idleGraceMs: 100 });
@@ -114,7 +122,7 @@ describe('ConnectionDrain', () => {
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => (body += chunk));
     const ended = new Promise<void>((resolve) => stream.on('end', resolve));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => waiting.length === 1);
     expect(drain.requestsInFlight).toBe(1);
     net.Server.prototype.close.call(server);
     const drained = drain.drain({ timeoutMs: 5_000, idleGraceMs: 50 });
