@@ -48,7 +48,7 @@ describe('--log FILE with basic.log_rotate', () => {
       expect(await eventually(served, 30_000)).toBe(true);
     }
     // Rotation is checked every second; wait for the last one.
-    expect(await eventually(async () => (await all()).filter((l) => l.msg === 'log file rotated').length >= 2, 10_000)).toBe(true);
+    expect(await eventually(async () => (await all()).filter((l) => l.msg === 'log file rotated').length >= 2, 30_000)).toBe(true);
 
     master.signal('SIGTERM');
     expect(await master.exited).toEqual({ code: 0, signal: null });
