@@ -10,6 +10,7 @@ import type { LogRotation } from '../lib/log-rotator.ts';
 import type { BasicConfig } from '../config/schema.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
+import { MetricsAggregator } from './metrics-aggregator.ts';
 import { pidFileOf } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
 import { INHERITED_FDS_ENV } from './upgrade.ts';
@@ -61,6 +62,10 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const { loaded } = result;
   const appLog = createAppLog({ level: loaded.config.basic.log_level, name: loaded.config.basic.name, file: options.logFile });
   const logger = appLog.logger.child({ role: 'master' });
+  // Before the first fork: workers report metrics and usage from their start. USR1 also reopens their
+  // access and upstream log files (whether or not --log is set).
+  const metricsAggregator = new MetricsAggregator(logger);
+  process.on('SIGUSR1', () => metricsAggregator.reopenLogs());
   const notifier = new Notifier({ name: loaded.config.basic.name, logger });
   notifier.configure(loaded.config.notifications);
   let master: Master | undefined;

@@ -15,7 +15,7 @@ runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
   const log = createAppLog({ level: basic.log_level, name: basic.name, file: logFile });
   const logger = log.logger.child({ role: 'worker', generation, slot });
   const drain = new ConnectionDrain();
-  const gateway = await startGateway({ loaded, logger, handles, drain });
+  const gateway = await startGateway({ loaded, logger, handles, drain, identity: { generation, slot }, observabilityChannel: process });
   return {
     addresses: gateway.addresses,
     requestsInFlight: () => drain.requestsInFlight,

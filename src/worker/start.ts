@@ -7,6 +7,12 @@
 import type { LoadedConfig } from '../config/load.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Logger } from '../lib/logger.ts';
+import { processKeyStates } from '../ai/ai-handler.ts';
+import { keyIdFor } from '../ai/routing/key-ring.ts';
+import { keyStateProbe } from '../observability/key-state-probe.ts';
+import type { ChannelProcess } from '../observability/worker-channel.ts';
+import { createWorkerObservability } from '../observability/worker-observability.ts';
+import type { WorkerObservability } from '../observability/worker-observability.ts';
 import type { ConnectionDrain, DrainOptions } from './connection-drain.ts';
 import { createListener } from './listeners.ts';
 import type { Listener } from './listeners.ts';
@@ -37,6 +43,10 @@ export interface StartOptions {
   readonly handles?: ReadonlyMap<string, object> | undefined;
   /** Worker mode: tracks connections and requests for the graceful drain. */
   readonly drain?: ConnectionDrain | undefined;
+  /** Worker mode: generation and slot, reported with metrics and shown by /health. */
+  readonly identity?: { readonly generation: number; readonly slot: number } | undefined;
+  /** Worker mode: the IPC channel to the master, which aggregates metrics and usage over all workers. */
+  readonly observabilityChannel?: ChannelProcess | undefined;
 }
 
 interface PlannedListener {
@@ -47,10 +57,10 @@ interface PlannedListener {
 }
 
 /** Builds one listener per (server, listen address) from a compiled runtime, without listening yet. */
-export function createListeners(runtime: Runtime, logger: Logger, drain?: ConnectionDrain): PlannedListener[] {
+export function createListeners(runtime: Runtime, logger: Logger, drain?: ConnectionDrain, obs?: WorkerObservability): PlannedListener[] {
   const listeners: PlannedListener[] = [];
   for (const server of runtime.servers.values()) {
-    const handler = createRequestHandler(server, runtime.aiHandler, logger);
+    const handler = createRequestHandler(server, runtime.aiHandler, logger, obs?.observer ?? null, obs?.endpointsFor(server.name) ?? null);
     const sni = server.config.tls === undefined ? null : createSniSelector(runtime.certificates, server.config.tls.certificates);
     for (const text of server.config.listen) {
       const address = parseListenAddress(text);
@@ -64,11 +74,24 @@ export function createListeners(runtime: Runtime, logger: Logger, drain?: Connec
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { loaded, logger, handles, drain } = options;
-  const runtime = compileRuntime(loaded.config, loaded.configDir);
+  const obs = createWorkerObservability({
+    config: loaded.config,
+    configDir: loaded.configDir,
+    identity: { generation: options.identity?.generation ?? 1, slot: options.identity?.slot ?? 0, configVersion: loaded.hash.slice(0, 12) },
+    channel: options.observabilityChannel,
+    keyStates: keyStateProbe(loaded.config, keyIdFor, processKeyStates),
+  });
+  let runtime: Runtime;
+  try {
+    runtime = compileRuntime(loaded.config, loaded.configDir, obs.observer?.usageSink);
+  } catch (err) {
+    obs.close();
+    throw err;
+  }
   const listeners: Listener[] = [];
   const addresses: string[] = [];
   try {
-    for (const { listener, host, port, key } of createListeners(runtime, logger, drain)) {
+    for (const { listener, host, port, key } of createListeners(runtime, logger, drain, obs)) {
       listeners.push(listener);
       if (handles === undefined) {
         addresses.push(await listener.listen({ host, port }));
@@ -81,13 +104,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
     await runtime.destroy();
+    obs.close();
     throw err;
   }
+  obs.markServing();
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await Promise.all(listeners.map((l) => l.close()));
       await runtime.destroy();
+      // Every request has ended: the last report carries this worker's final counters to the master.
+      await obs.flushFinal();
+      obs.close();
     })();
     return closing;
   };
