@@ -5,15 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseDurationMs } from './units.ts';
-
-/** Like `duration` in ./schema.ts (which imports this file, so it cannot be imported back). */
-const duration = (fallback: string) =>
-  z
-    .string()
-    .refine((v) => parseDurationMs(v) !== undefined, { message: 'expected a duration such as "500ms", "30s", "5m", "1h"' })
-    .transform((v) => parseDurationMs(v) ?? 0)
-    .prefault(fallback);
+import { duration } from './schema-units.ts';
 
 const SHA256_RE = /^sha256:[0-9a-f]{64}$/;
 
@@ -117,6 +109,13 @@ const limitFields = {
   window: duration('1m').describe('Fixed-window length for `requests`.'),
   token_bucket: tokenBucketSchema.optional().describe('Token bucket: bursts up to `capacity`, refilled continuously.'),
   concurrency: z.number().int().min(1).optional().describe('Requests in flight at once (503 concurrency_exceeded above).'),
+  quota: z
+    .strictObject({
+      requests: z.number().int().min(1).describe('Requests per period.'),
+      period: z.enum(['day', 'month']).describe('UTC calendar day or month.'),
+    })
+    .optional()
+    .describe('Requests per UTC day or month (429 quota_exceeded with Retry-After until the period ends).'),
 };
 
 const hasOneRate = (c: { rpm?: number | undefined; requests?: number | undefined }) => !(c.rpm !== undefined && c.requests !== undefined);
@@ -141,6 +140,11 @@ export const limitPluginSchema = z
   .refine((c) => c.consumers === undefined || c.by === 'consumer', { message: '`consumers` needs `by: consumer`' })
   .refine(
     (c) =>
-      c.rpm !== undefined || c.requests !== undefined || c.token_bucket !== undefined || c.concurrency !== undefined || c.consumers !== undefined,
-    { message: 'give at least one of `rpm`, `requests`, `token_bucket`, `concurrency`, `consumers`' },
+      c.rpm !== undefined ||
+      c.requests !== undefined ||
+      c.token_bucket !== undefined ||
+      c.concurrency !== undefined ||
+      c.quota !== undefined ||
+      c.consumers !== undefined,
+    { message: 'give at least one of `rpm`, `requests`, `token_bucket`, `concurrency`, `quota`, `consumers`' },
   );

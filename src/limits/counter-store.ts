@@ -5,18 +5,19 @@
  * the caller (`<plugin>|<by value>`); entries that can no longer matter (past windows, full buckets,
  * zero in flight) are swept, so per-IP keys do not grow memory without bound.
  */
-import { msUntilWindowEnd, windowStartOf } from './fixed-window.ts';
+import { msUntilWindowEnd, windowEndOf, windowStartOf } from './fixed-window.ts';
 import { isBucketFull, newBucket, takeTokens } from './token-bucket.ts';
 import type { TokenBucketSpec, TokenBucketState } from './token-bucket.ts';
 
 export interface CounterStore {
   /**
    * Counts one request in the fixed window of `windowMs` containing `nowMs`. Returns 0 when admitted
-   * (the window's count stays ≤ `limit`), else the ms until the window ends (nothing counted).
+   * (the window's count stays ≤ `limit`), else the ms until the window ends (nothing counted). A
+   * cluster-wide store returns a promise while it waits for budget from the master.
    */
-  takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number;
-  /** Takes one token; 0 when admitted, else the ms until a token is available. */
-  takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number;
+  takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number>;
+  /** Takes one token; 0 when admitted, else the ms until a token is available (a cluster store may wait). */
+  takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number | Promise<number>;
   /** One more request in flight unless `max` are; false when refused. Every true needs one `release`. */
   acquire(key: string, max: number): boolean;
   release(key: string): void;
@@ -85,7 +86,7 @@ export class LocalCounterStore implements CounterStore {
   /** Drops windows that ended and buckets that are full; next sweep when the maps have doubled. */
   #sweep(nowMs: number): void {
     for (const [key, entry] of this.#windows) {
-      if (entry.windowStart + entry.windowMs <= nowMs) this.#windows.delete(key);
+      if (windowEndOf(entry.windowStart, entry.windowMs) <= nowMs) this.#windows.delete(key);
     }
     for (const [key, entry] of this.#buckets) {
       if (isBucketFull(entry.state, entry.spec, nowMs)) this.#buckets.delete(key);
@@ -94,5 +95,14 @@ export class LocalCounterStore implements CounterStore {
   }
 }
 
-/** This process's counters: they outlive config reloads (a new runtime keeps counting the same windows). */
-export const processCounterStore: CounterStore = new LocalCounterStore();
+let processStore: CounterStore = new LocalCounterStore();
+
+/** The store limit plugins compiled from now on use: local by default, outliving config swaps in this process. */
+export function processCounterStore(): CounterStore {
+  return processStore;
+}
+
+/** Installs the process's store (a cluster worker installs a ClusterCounterStore before compiling its runtime). */
+export function setProcessCounterStore(store: CounterStore): void {
+  processStore = store;
+}

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LeaseCache } from './lease-cache.ts';
 import type { Admission } from './lease-cache.ts';
 import { LeaseLedger } from './lease-ledger.ts';
+import type { TokenBucketSpec } from './token-bucket.ts';
 
 interface SimEvent {
   readonly atMs: number;
@@ -38,6 +39,8 @@ async function simulate(options: {
   arrivals: readonly { atMs: number; worker: number }[];
   maxIpcDelayMs: number;
   seed: number;
+  /** Lease tokens of this master-held bucket instead of counting windows (`windowMs` = lease lifetime). */
+  bucket?: TokenBucketSpec;
 }): Promise<Simulation> {
   const rand = random(options.seed);
   const events: SimEvent[] = [];
@@ -48,7 +51,7 @@ async function simulate(options: {
     while (i > 0 && (events[i - 1]?.atMs ?? 0) > atMs) i--;
     events.splice(i, 0, { atMs, run });
   };
-  const ledger = new LeaseLedger();
+  const ledger = new LeaseLedger(() => nowMs);
   const caches: LeaseCache[] = [];
   for (let w = 0; w < options.workers; w++) {
     caches.push(
@@ -56,7 +59,7 @@ async function simulate(options: {
         messages++;
         schedule(nowMs + rand() * options.maxIpcDelayMs, () => {
           const grant = ledger.grant(request, options.workers);
-          expect(ledger.grantedOf(request.key)).toBeLessThanOrEqual(options.limit);
+          if (options.bucket === undefined) expect(ledger.grantedOf(request.key)).toBeLessThanOrEqual(options.limit);
           schedule(nowMs + rand() * options.maxIpcDelayMs, () => caches[w]?.onGrant(grant));
         });
       }, () => nowMs),
@@ -74,7 +77,7 @@ async function simulate(options: {
   };
   for (const arrival of options.arrivals) {
     schedule(arrival.atMs, () => {
-      const result = caches[arrival.worker]?.take('k', options.limit, options.windowMs) ?? 1;
+      const result = caches[arrival.worker]?.take('k', options.limit, options.windowMs, options.bucket) ?? 1;
       if (typeof result === 'number') record(result);
       else void result.then(record);
     });
@@ -134,6 +137,33 @@ describe('cluster-wide fixed window by leases', () => {
     const sim = await simulate({ workers: 2, limit: 10, windowMs: 60_000, arrivals: [...burst, { atMs: 30, worker: 1 }], maxIpcDelayMs: 1, seed: 9 });
     expect(sim.admittedPerWindow.get(0)).toBe(10);
     expect(sim.denied).toBe(1);
+  });
+
+  it('never admits more than one bucket would across 8 workers (capacity 10, 5 per second over 10 s), and nearly that many', async () => {
+    const sim = await simulate({
+      workers: 8,
+      limit: 10,
+      windowMs: 1_000,
+      arrivals: uniformArrivals(1_000, 8, 0, 10_000, 11),
+      maxIpcDelayMs: 2,
+      seed: 5,
+      bucket: { capacity: 10, refillPerSecond: 5 },
+    });
+    const admitted = [...sim.admittedPerWindow.values()].reduce((a, b) => a + b, 0);
+    expect(admitted).toBeLessThanOrEqual(10 + 5 * 10);
+    expect(admitted).toBeGreaterThanOrEqual(57);
+  });
+
+  it("refuses with the master's time to the next token once its bucket is dry", async () => {
+    let nowMs = 0;
+    const ledger = new LeaseLedger(() => nowMs);
+    const cache = new LeaseCache((request) => cache.onGrant(ledger.grant(request, 1)), () => nowMs);
+    const bucket = { capacity: 1, refillPerSecond: 0.25 };
+    expect(await cache.take('k', 1, 1_000, bucket)).toBe(0);
+    expect(await cache.take('k', 1, 1_000, bucket)).toBe(4_000);
+    expect(cache.take('k', 1, 1_000, bucket)).toBe(4_000);
+    nowMs = 4_000;
+    expect(await cache.take('k', 1, 1_000, bucket)).toBe(0);
   });
 
   it('answers the ms until the window ends once the master has granted the whole limit, synchronously after that', async () => {

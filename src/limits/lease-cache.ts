@@ -7,6 +7,7 @@
  */
 import { msUntilWindowEnd, windowEndOf, windowStartOf } from './fixed-window.ts';
 import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
+import type { TokenBucketSpec } from './token-bucket.ts';
 
 /** 0 = admitted, else ms until a retry can succeed. */
 export type Admission = number;
@@ -21,9 +22,12 @@ interface KeyLease {
   limit: number;
   available: number;
   lastGranted: number;
+  /** Set for a token-bucket lease (no asking ahead: leased tokens expire with the lease window). */
+  bucket: TokenBucketSpec | undefined;
   /** Id of the request in flight, or 0. */
   pendingId: number;
-  isExhausted: boolean;
+  /** The master has nothing left until this instant (the window end, or a bucket's next token). */
+  exhaustedUntilMs: number;
   waiters: Waiter[];
 }
 
@@ -41,17 +45,22 @@ export class LeaseCache {
     this.#now = now;
   }
 
-  /** Counts one request of `key`; synchronous while the lease has admissions, a promise while it waits. */
-  take(key: string, limit: number, windowMs: number): Admission | Promise<Admission> {
+  /**
+   * Counts one request of `key`; synchronous while the lease has admissions, a promise while it waits.
+   * With `bucket`, the admissions are tokens of the master's bucket and `windowMs` is the lease's lifetime.
+   */
+  take(key: string, limit: number, windowMs: number, bucket?: TokenBucketSpec): Admission | Promise<Admission> {
     const nowMs = this.#now();
     const lease = this.#current(key, limit, windowMs, nowMs);
+    lease.bucket = bucket;
+    const isExhausted = lease.exhaustedUntilMs > nowMs;
     if (lease.available > 0) {
       lease.available--;
       // Ask ahead when half of the last grant is spent, so steady traffic rarely waits.
-      if (lease.pendingId === 0 && !lease.isExhausted && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 1);
+      if (bucket === undefined && lease.pendingId === 0 && !isExhausted && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 1);
       return 0;
     }
-    if (lease.isExhausted) return msUntilWindowEnd(nowMs, windowMs);
+    if (isExhausted) return lease.exhaustedUntilMs - nowMs;
     return new Promise<Admission>((resolve) => {
       lease.waiters.push({ resolve });
       if (lease.pendingId === 0) this.#ask(key, lease, lease.waiters.length);
@@ -65,16 +74,16 @@ export class LeaseCache {
     lease.pendingId = 0;
     lease.lastGranted = grant.granted;
     if (grant.granted === 0) {
-      lease.isExhausted = true;
-      const waitMs = msUntilWindowEnd(this.#now(), lease.windowMs);
+      const nowMs = this.#now();
+      const waitMs = grant.retryAfterMs ?? msUntilWindowEnd(nowMs, lease.windowMs);
+      lease.exhaustedUntilMs = nowMs + waitMs;
       for (const waiter of lease.waiters.splice(0)) waiter.resolve(waitMs);
       return;
     }
     lease.available += grant.granted;
-    while (lease.available > 0 && lease.waiters.length > 0) {
-      lease.available--;
-      lease.waiters.shift()?.resolve(0);
-    }
+    const served = lease.waiters.splice(0, Math.min(lease.available, lease.waiters.length));
+    lease.available -= served.length;
+    for (const waiter of served) waiter.resolve(0);
     if (lease.waiters.length > 0) this.#ask(grant.key, lease, lease.waiters.length);
   }
 
@@ -101,8 +110,9 @@ export class LeaseCache {
       limit,
       available: 0,
       lastGranted: 0,
+      bucket: lease?.bucket,
       pendingId: 0,
-      isExhausted: false,
+      exhaustedUntilMs: 0,
       waiters: lease?.waiters ?? [],
     };
     this.#leases.set(key, fresh);
@@ -122,6 +132,7 @@ export class LeaseCache {
   #ask(key: string, lease: KeyLease, want: number): void {
     const id = this.#nextId++;
     lease.pendingId = id;
-    this.#send({ type: 'limit-lease', id, key, limit: lease.limit, windowMs: lease.windowMs, windowStart: lease.windowStart, want });
+    const request = { type: 'limit-lease', id, key, limit: lease.limit, windowMs: lease.windowMs, windowStart: lease.windowStart, want } as const;
+    this.#send(lease.bucket === undefined ? request : { ...request, bucket: lease.bucket });
   }
 }

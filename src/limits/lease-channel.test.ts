@@ -1,24 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { connectLeaseCache, serveLeases } from './lease-channel.ts';
-import type { LeaseChannel } from './lease-channel.ts';
 import { LeaseLedger } from './lease-ledger.ts';
-
-/** Two ends of an IPC pipe: what one sends arrives (JSON-copied, asynchronously) as a message on the other. */
-type End = EventEmitter & LeaseChannel;
-
-function pipe(): [End, End] {
-  const a = new EventEmitter();
-  const b = new EventEmitter();
-  const end = (self: EventEmitter, other: EventEmitter): End =>
-    Object.assign(self, { send: (m: unknown) => setImmediate(() => other.emit('message', JSON.parse(JSON.stringify(m)))) });
-  return [end(a, b), end(b, a)];
-}
+import { ipcPipe } from '../../test/helpers/ipc-pipe.ts';
 
 describe('lease protocol over IPC channels', () => {
   it('shares one limit between two workers through the master, and ignores unrelated messages', async () => {
     const ledger = new LeaseLedger();
-    const workers = [pipe(), pipe()].map(([masterEnd, workerEnd]) => {
+    const workers = [ipcPipe(), ipcPipe()].map(([masterEnd, workerEnd]) => {
       serveLeases(ledger, masterEnd, () => 2);
       masterEnd.emit('message', { type: 'status' });
       return connectLeaseCache(workerEnd, () => 1_000);
@@ -30,7 +18,7 @@ describe('lease protocol over IPC channels', () => {
   });
 
   it('stops answering once detached', async () => {
-    const [masterEnd, workerEnd] = pipe();
+    const [masterEnd, workerEnd] = ipcPipe();
     const detach = serveLeases(new LeaseLedger(), masterEnd, () => 1);
     detach();
     const cache = connectLeaseCache(workerEnd, () => 0);

@@ -16,6 +16,11 @@ export interface LeaseRequestMessage {
   readonly windowMs: number;
   readonly windowStart: number;
   readonly want: number;
+  /**
+   * Set for a token-bucket limit: the master takes tokens from its bucket for `key` instead of counting
+   * the window; the window is then only the lease's lifetime (unused tokens expire with it).
+   */
+  readonly bucket?: { readonly capacity: number; readonly refillPerSecond: number };
 }
 
 /** Master → worker: `granted` admissions (0 = the window's limit is used up). */
@@ -25,6 +30,8 @@ export interface LeaseGrantMessage {
   readonly key: string;
   readonly windowStart: number;
   readonly granted: number;
+  /** With a grant of 0 for a bucket: ms until the master's bucket has a token again. */
+  readonly retryAfterMs?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -32,6 +39,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function isBucketSpec(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isCount(value.capacity) &&
+    (value.capacity as number) >= 1 &&
+    typeof value.refillPerSecond === 'number' &&
+    value.refillPerSecond > 0 &&
+    Number.isFinite(value.refillPerSecond)
+  );
+}
 
 /** Narrows a message the master received from a worker (check it before the generic worker messages). */
 export function isLeaseRequestMessage(value: unknown): value is LeaseRequestMessage {
@@ -43,7 +61,8 @@ export function isLeaseRequestMessage(value: unknown): value is LeaseRequestMess
     isCount(value.limit) &&
     isCount(value.windowMs) &&
     isCount(value.windowStart) &&
-    isCount(value.want)
+    isCount(value.want) &&
+    (value.bucket === undefined || isBucketSpec(value.bucket))
   );
 }
 
@@ -55,6 +74,7 @@ export function isLeaseGrantMessage(value: unknown): value is LeaseGrantMessage 
     isCount(value.id) &&
     typeof value.key === 'string' &&
     isCount(value.windowStart) &&
-    isCount(value.granted)
+    isCount(value.granted) &&
+    (value.retryAfterMs === undefined || isCount(value.retryAfterMs))
   );
 }

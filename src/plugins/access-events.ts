@@ -26,7 +26,7 @@ export interface LimitExceededEvent {
   readonly location: string;
   /** The limit plugin instance's name. */
   readonly plugin: string;
-  readonly kind: 'rate' | 'concurrency';
+  readonly kind: 'rate' | 'quota' | 'concurrency';
   /** What was counted: the consumer name, client address or location (per the plugin's `by`). */
   readonly subject: string;
   readonly consumer: string | undefined;

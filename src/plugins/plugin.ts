@@ -14,6 +14,9 @@ export interface Reply {
   readonly body: string | Buffer;
 }
 
+/** A plugin's answer: undefined = continue, a Reply = answer now. */
+export type RequestVerdict = Reply | undefined;
+
 /** What a plugin sees of a request. */
 export interface PluginRequestContext {
   readonly req: GatewayRequest;
@@ -47,14 +50,21 @@ export interface AuthenticatedConsumer {
 export interface PluginHooks {
   /**
    * Called after routing, before the request is proxied or handed to the AI layer, in the location's
-   * plugin order. Return undefined to continue with the next plugin, or a Reply to answer now.
+   * plugin order. Return undefined to continue with the next plugin, or a Reply to answer now. A plugin
+   * that must wait (a cluster-wide limit waiting for the master's lease) returns a promise of either;
+   * the chain stays synchronous for every plugin that does not.
    */
-  onRequest?(ctx: PluginRequestContext): Reply | undefined;
+  onRequest?(ctx: PluginRequestContext): RequestVerdict | Promise<RequestVerdict>;
 }
 
-export interface PluginType<C> {
+/** Hooks that never wait: what most plugins return (their tests read the Reply directly). */
+export interface SyncPluginHooks extends PluginHooks {
+  onRequest?(ctx: PluginRequestContext): RequestVerdict;
+}
+
+export interface PluginType<C, H extends PluginHooks = SyncPluginHooks> {
   /** The `type` value in config (`plugins.<name>.type`). */
   readonly type: string;
   /** Compiles one configured instance (`name`: its name in config); throws on a config it cannot use. */
-  create(config: C, name?: string): PluginHooks;
+  create(config: C, name?: string): H;
 }

@@ -6,7 +6,7 @@ import { keyAuthPlugin } from './key-auth/key-auth-plugin.ts';
 import { limitPlugin } from './limit/limit-plugin.ts';
 import { mockPlugin } from './mock/mock-plugin.ts';
 import { requestRestrictionPlugin } from './request-restriction/request-restriction-plugin.ts';
-import type { PluginHooks } from './plugin.ts';
+import type { PluginHooks, PluginRequestContext, RequestVerdict } from './plugin.ts';
 
 /** Compiles one configured plugin instance; `name` is its name in config (limit counters are keyed by it). */
 export function createPluginHooks(config: PluginConfig, name = ''): PluginHooks {
@@ -40,4 +40,19 @@ export function compileRequestChain(names: readonly string[] | undefined, plugin
     if (hooks.onRequest !== undefined) chain.push(hooks);
   }
   return chain.length === 0 ? null : chain;
+}
+
+/**
+ * Runs a location's onRequest chain: synchronous while every hook answers synchronously (the common
+ * case costs no promise), a promise from the first hook that waits; the rest of the chain then runs
+ * after it. Resolves to the first Reply, or undefined when every plugin let the request continue.
+ */
+export function runRequestChain(chain: readonly PluginHooks[], ctx: PluginRequestContext, from = 0): RequestVerdict | Promise<RequestVerdict> {
+  for (let i = from; i < chain.length; i++) {
+    const verdict = chain[i]?.onRequest?.(ctx);
+    if (verdict === undefined) continue;
+    if (verdict instanceof Promise) return verdict.then((reply) => (reply === undefined ? runRequestChain(chain, ctx, i + 1) : reply));
+    return verdict;
+  }
+  return undefined;
 }

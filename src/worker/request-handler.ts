@@ -11,7 +11,8 @@ import type { Logger } from '../lib/logger.ts';
 import type { BuiltInHandler } from '../observability/endpoints.ts';
 import type { RequestRecord } from '../observability/request-record.ts';
 import type { RequestObserver } from '../observability/request-observer.ts';
-import type { PluginHooks, PluginRequestContext } from '../plugins/plugin.ts';
+import type { PluginRequestContext, Reply } from '../plugins/plugin.ts';
+import { runRequestChain } from '../plugins/registry.ts';
 import { forwardRequest } from '../proxy/forward.ts';
 import { respondError, sendGenerated } from '../proxy/respond-error.ts';
 import { normalizeHost } from '../proxy/router.ts';
@@ -27,16 +28,8 @@ const BODY_TOO_LARGE = new GatewayError('body_too_large');
 const NO_UPSTREAM = new GatewayError('no_upstream_available');
 const BAD_TARGET = new GatewayError('bad_request', 'the request target must be an absolute path');
 
-/** Sends the first plugin reply; false when every plugin let the request continue. */
-function runPlugins(loc: LocationRuntime, chain: readonly PluginHooks[], ctx: PluginRequestContext, res: GatewayResponse): boolean {
-  for (const hooks of chain) {
-    const reply = hooks.onRequest?.(ctx);
-    if (reply !== undefined) {
-      sendGenerated(res, reply.status, { ...reply.headers }, reply.body, ctx.requestId, loc.generated);
-      return true;
-    }
-  }
-  return false;
+function sendReply(loc: LocationRuntime, reply: Reply, requestId: string, res: GatewayResponse): void {
+  sendGenerated(res, reply.status, { ...reply.headers }, reply.body, requestId, loc.generated);
 }
 
 /**
@@ -76,7 +69,29 @@ export function createRequestHandler(
       return;
     }
     if (record !== null && observer !== null) observer.route(record, loc.name);
-    if (loc.plugins !== null && runPlugins(loc, loc.plugins, { req, requestId, locationName: loc.name, host, path }, res)) return;
+    if (loc.plugins !== null) {
+      const ctx: PluginRequestContext = { req, res, requestId, locationName: loc.name, host, path, isAiRoute: loc.ai !== null };
+      const verdict = runRequestChain(loc.plugins, ctx);
+      if (verdict instanceof Promise) {
+        // A plugin waits (a cluster-wide limit asking the master for budget): serve once it has decided.
+        verdict
+          .then((reply) => (reply === undefined ? serve(loc, req, res, requestId, record) : sendReply(loc, reply, requestId, res)))
+          .catch((err: unknown) => {
+            logger.error({ err, requestId }, 'request plugin failed');
+            respondError(res, new GatewayError('internal_error'), requestId, loc.generated);
+          });
+        return;
+      }
+      if (verdict !== undefined) {
+        sendReply(loc, verdict, requestId, res);
+        return;
+      }
+    }
+    serve(loc, req, res, requestId, record);
+  }
+
+  /** After the plugins let the request through: body limit, then the proxy or the AI layer. */
+  function serve(loc: LocationRuntime, req: GatewayRequest, res: GatewayResponse, requestId: string, record: RequestRecord | null): void {
     const contentLength = req.headers['content-length'];
     if (contentLength !== undefined && Number(contentLength) > loc.maxBodyBytes) {
       respondError(res, BODY_TOO_LARGE, requestId, loc.generated, true);

@@ -1,5 +1,7 @@
-/** A PluginRequestContext for unit tests of plugins: a fake request with the given headers and address. */
+/** Unit-test helpers for plugins: a fake request context, and plugin configs parsed like loaded ones. */
 import type { IncomingMessage } from 'node:http';
+import { configSchema } from '../../src/config/schema.ts';
+import type { PluginConfig } from '../../src/config/schema.ts';
 import type { GatewayResponse } from '../../src/core/http-types.ts';
 import type { PluginRequestContext } from '../../src/plugins/plugin.ts';
 
@@ -30,4 +32,12 @@ export function fakeContext(options: FakeContextOptions = {}): PluginRequestCont
     isAiRoute: options.isAiRoute ?? false,
     ...(options.res === undefined ? {} : { res: options.res }),
   };
+}
+
+/** One plugin config as the loader leaves it (defaults, units), narrowed to its type. */
+export function parsePluginConfig<T extends PluginConfig['type']>(type: T, input: Record<string, unknown>): Extract<PluginConfig, { type: T }> {
+  const config = configSchema.parse({ servers: { s: { listen: '127.0.0.1:1', locations: ['loc'] } }, plugins: { p: { ...input, type } } });
+  const parsed = config.plugins.p;
+  if (parsed?.type !== type) throw new Error(`expected a ${type} plugin`);
+  return parsed as Extract<PluginConfig, { type: T }>;
 }

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ServerResponse, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { configSchema } from '../../config/schema.ts';
-import { fakeContext } from '../../../test/helpers/plugin-context.ts';
+import { fakeContext, parsePluginConfig } from '../../../test/helpers/plugin-context.ts';
 import { corsPlugin } from './cors-plugin.ts';
 import type { CorsPluginConfig } from './cors-plugin.ts';
 
-function parse(plugin: unknown): CorsPluginConfig {
-  const config = configSchema.parse({ servers: { s: { listen: '127.0.0.1:1', locations: ['loc'] } }, plugins: { c: plugin } });
-  const parsed = config.plugins.c;
-  if (parsed?.type !== 'cors') throw new Error('not cors');
-  return parsed;
+function parse(plugin: { type: 'cors' } & Record<string, unknown>): CorsPluginConfig {
+  return parsePluginConfig('cors', plugin);
 }
 
 const APP = 'https://app.example.com';

@@ -2,9 +2,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { AUTH_CHANNEL } from '../access-events.ts';
 import type { AuthEvent } from '../access-events.ts';
-import { configSchema } from '../../config/schema.ts';
 import type { Reply } from '../plugin.ts';
-import { fakeContext } from '../../../test/helpers/plugin-context.ts';
+import { fakeContext, parsePluginConfig } from '../../../test/helpers/plugin-context.ts';
 import { keyAuthPlugin } from './key-auth-plugin.ts';
 import { sha256 } from './key-table.ts';
 import type { KeyAuthPluginConfig } from './key-table.ts';
@@ -12,11 +11,8 @@ import type { KeyAuthPluginConfig } from './key-table.ts';
 const ALICE_KEY = 'alice-secret-key-0001';
 const BOB_KEY = 'bob-secret-key-000002';
 
-function parse(plugin: unknown): KeyAuthPluginConfig {
-  const config = configSchema.parse({ servers: { s: { listen: '127.0.0.1:1', locations: ['loc'] } }, plugins: { auth: plugin } });
-  const parsed = config.plugins.auth;
-  if (parsed?.type !== 'key-auth') throw new Error('not key-auth');
-  return parsed;
+function parse(plugin: { type: 'key-auth' } & Record<string, unknown>): KeyAuthPluginConfig {
+  return parsePluginConfig('key-auth', plugin);
 }
 
 const hooks = keyAuthPlugin.create(

@@ -1,20 +1,24 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../config/schema.ts';
 import type { GatewayResponse } from '../../core/http-types.ts';
 import { LocalCounterStore } from '../../limits/counter-store.ts';
-import { fakeContext } from '../../../test/helpers/plugin-context.ts';
+import type { CounterStore } from '../../limits/counter-store.ts';
+import { fakeContext, parsePluginConfig } from '../../../test/helpers/plugin-context.ts';
 import { LIMIT_CHANNEL } from '../access-events.ts';
+import type { RequestVerdict } from '../plugin.ts';
 import type { LimitExceededEvent } from '../access-events.ts';
 import { createLimitHooks } from './limit-plugin.ts';
 import type { LimitPluginConfig } from './limit-plugin.ts';
 
-function parse(plugin: unknown): LimitPluginConfig {
-  const config = configSchema.parse({ servers: { s: { listen: '127.0.0.1:1', locations: ['loc'] } }, plugins: { lim: plugin } });
-  const parsed = config.plugins.lim;
-  if (parsed?.type !== 'limit') throw new Error('not limit');
-  return parsed;
+function parse(plugin: { type: 'limit' } & Record<string, unknown>): LimitPluginConfig {
+  return parsePluginConfig('limit', plugin);
+}
+
+/** The verdict of a hook that must not wait (a local store never makes it wait). */
+function decided(verdict: RequestVerdict | Promise<RequestVerdict> | undefined): RequestVerdict {
+  if (verdict instanceof Promise) throw new Error('the hook waited');
+  return verdict;
 }
 
 function codeOf(reply: { body: string | Buffer } | undefined): unknown {
@@ -28,7 +32,7 @@ describe('limit plugin', () => {
     const as = (name: string) => {
       const ctx = fakeContext();
       ctx.consumer = { name, keyName: '0', allowedModels: null };
-      return hooks.onRequest?.(ctx);
+      return decided(hooks.onRequest?.(ctx));
     };
     expect([as('a'), as('a'), as('a')]).toEqual([undefined, undefined, undefined]);
     const denied = as('a');
@@ -42,9 +46,9 @@ describe('limit plugin', () => {
 
   it('counts per client address with by: ip', () => {
     const hooks = createLimitHooks(parse({ type: 'limit', by: 'ip', requests: 1, window: '10s' }), 'lim', new LocalCounterStore(), () => 5_000);
-    expect(hooks.onRequest?.(fakeContext({ remoteAddress: '10.0.0.1' }))).toBeUndefined();
-    expect(hooks.onRequest?.(fakeContext({ remoteAddress: '::ffff:10.0.0.1' }))?.status).toBe(429);
-    expect(hooks.onRequest?.(fakeContext({ remoteAddress: '10.0.0.2' }))).toBeUndefined();
+    expect(decided(hooks.onRequest?.(fakeContext({ remoteAddress: '10.0.0.1' })))).toBeUndefined();
+    expect(decided(hooks.onRequest?.(fakeContext({ remoteAddress: '::ffff:10.0.0.1' })))?.status).toBe(429);
+    expect(decided(hooks.onRequest?.(fakeContext({ remoteAddress: '10.0.0.2' })))).toBeUndefined();
   });
 
   it('lets a token bucket burst to its capacity and refill at its rate', () => {
@@ -55,23 +59,23 @@ describe('limit plugin', () => {
       new LocalCounterStore(),
       () => nowMs,
     );
-    expect(hooks.onRequest?.(fakeContext())).toBeUndefined();
-    expect(hooks.onRequest?.(fakeContext())).toBeUndefined();
-    const denied = hooks.onRequest?.(fakeContext());
+    expect(decided(hooks.onRequest?.(fakeContext()))).toBeUndefined();
+    expect(decided(hooks.onRequest?.(fakeContext()))).toBeUndefined();
+    const denied = decided(hooks.onRequest?.(fakeContext()));
     expect(denied?.headers['retry-after']).toBe('2');
     nowMs += 2_000;
-    expect(hooks.onRequest?.(fakeContext())).toBeUndefined();
+    expect(decided(hooks.onRequest?.(fakeContext()))).toBeUndefined();
   });
 
   it('answers 503 concurrency_exceeded above the in-flight cap and frees the slot when the response closes', () => {
     const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', concurrency: 1 }), 'lim', new LocalCounterStore());
     const first = new EventEmitter() as unknown as GatewayResponse;
-    expect(hooks.onRequest?.(fakeContext({ res: first }))).toBeUndefined();
-    const busy = hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse }));
+    expect(decided(hooks.onRequest?.(fakeContext({ res: first })))).toBeUndefined();
+    const busy = decided(hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse })));
     expect(busy?.status).toBe(503);
     expect(codeOf(busy)).toBe('concurrency_exceeded');
     first.emit('close');
-    expect(hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse }))).toBeUndefined();
+    expect(decided(hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse })))).toBeUndefined();
   });
 
   it('gives a consumer its own limits where configured and the instance limits otherwise', () => {
@@ -84,7 +88,7 @@ describe('limit plugin', () => {
     const as = (name: string) => {
       const ctx = fakeContext();
       ctx.consumer = { name, keyName: '0', allowedModels: null };
-      return hooks.onRequest?.(ctx)?.status;
+      return decided(hooks.onRequest?.(ctx))?.status;
     };
     expect([as('big'), as('big'), as('big'), as('big')]).toEqual([undefined, undefined, undefined, 429]);
     expect([as('small'), as('small')]).toEqual([undefined, 429]);
@@ -99,7 +103,7 @@ describe('limit plugin', () => {
       for (let i = 0; i < 2; i++) {
         const ctx = fakeContext();
         ctx.consumer = { name: 'team', keyName: 'ci', allowedModels: null };
-        hooks.onRequest?.(ctx);
+        decided(hooks.onRequest?.(ctx));
       }
     } finally {
       unsubscribe(LIMIT_CHANNEL, listener);
@@ -107,6 +111,36 @@ describe('limit plugin', () => {
     expect(events).toEqual([
       { requestId: 'req-1', location: 'loc', plugin: 'per-key', kind: 'rate', subject: 'team', consumer: 'team', keyName: 'ci' },
     ]);
+  });
+
+  it('answers 429 quota_exceeded past a monthly quota until the month ends, without spending quota on rate refusals', () => {
+    let nowMs = Date.UTC(2026, 10, 30, 23, 0);
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', rpm: 2, quota: { requests: 3, period: 'month' } }), 'lim', new LocalCounterStore(), () => nowMs);
+    expect([decided(hooks.onRequest?.(fakeContext())), decided(hooks.onRequest?.(fakeContext()))]).toEqual([undefined, undefined]);
+    expect(codeOf(decided(hooks.onRequest?.(fakeContext())))).toBe('rate_limited');
+    nowMs += 60_000;
+    expect(decided(hooks.onRequest?.(fakeContext()))).toBeUndefined();
+    const over = decided(hooks.onRequest?.(fakeContext()));
+    expect(codeOf(over)).toBe('quota_exceeded');
+    expect(over?.status).toBe(429);
+    expect(over?.headers['retry-after']).toBe(String(59 * 60));
+    nowMs = Date.UTC(2026, 11, 1);
+    expect(decided(hooks.onRequest?.(fakeContext()))).toBeUndefined();
+  });
+
+  it('waits for a store that answers later (a cluster store asking the master) and then decides', async () => {
+    const local = new LocalCounterStore();
+    const waiting: CounterStore = {
+      takeWindow: (key, limit, windowMs, nowMs) => new Promise((resolve) => setTimeout(() => resolve(local.takeWindow(key, limit, windowMs, nowMs)), 1)),
+      takeToken: (key, spec, nowMs) => local.takeToken(key, spec, nowMs),
+      acquire: (key, max) => local.acquire(key, max),
+      release: (key) => local.release(key),
+    };
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', requests: 1, window: '1h' }), 'lim', waiting, () => 1_000);
+    const first = hooks.onRequest?.(fakeContext());
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toBeUndefined();
+    expect(codeOf(await hooks.onRequest?.(fakeContext()))).toBe('rate_limited');
   });
 
   it('rejects a config with both rpm and requests, with no limit at all, or with consumers when not counting by consumer', () => {

@@ -1,25 +1,28 @@
 /**
  * `type: limit`: requests per fixed window (`rpm` / `requests` + `window`), a token bucket, and requests
- * in flight, counted per consumer (from key-auth), client address or location, with per-consumer
- * overrides. Over a rate: 429 rate_limited with Retry-After; over the concurrency: 503
- * concurrency_exceeded. Counters live in a CounterStore keyed by this instance's name, so they survive
+ * in flight and a daily or monthly quota, counted per consumer (from key-auth), client address or
+ * location, with per-consumer overrides. Over a rate: 429 rate_limited; over the quota: 429
+ * quota_exceeded (both with Retry-After); over the concurrency: 503 concurrency_exceeded. A cluster
+ * store may make the window and quota checks wait for the master: the hook then returns a promise. Counters live in a CounterStore keyed by this instance's name, so they survive
  * reloads; the slot taken for concurrency is given back when the response closes (finished or aborted).
  */
 import type { PluginConfig } from '../../config/schema.ts';
 import { GatewayError } from '../../core/errors.ts';
 import { processCounterStore } from '../../limits/counter-store.ts';
 import type { CounterStore } from '../../limits/counter-store.ts';
-import { retryAfterSeconds } from '../../limits/fixed-window.ts';
+import { MONTH_WINDOW, retryAfterSeconds } from '../../limits/fixed-window.ts';
 import type { TokenBucketSpec } from '../../limits/token-bucket.ts';
 import { clientAddressOf } from '../client-address.ts';
 import { publishLimitExceeded } from '../access-events.ts';
 import { errorReply } from '../plugin-reply.ts';
-import type { PluginHooks, PluginRequestContext, PluginType } from '../plugin.ts';
+import type { PluginHooks, PluginRequestContext, PluginType, Reply, RequestVerdict } from '../plugin.ts';
 
 export type LimitPluginConfig = Extract<PluginConfig, { type: 'limit' }>;
-type LimitFields = Pick<LimitPluginConfig, 'rpm' | 'requests' | 'window' | 'token_bucket' | 'concurrency'>;
+type LimitFields = Pick<LimitPluginConfig, 'rpm' | 'requests' | 'window' | 'token_bucket' | 'concurrency' | 'quota'>;
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const QUOTA_SUFFIX = '|quota';
 const ANONYMOUS = '-';
 
 /** One set of limits, compiled. */
@@ -28,6 +31,7 @@ interface LimitSpec {
   readonly windowMs: number;
   readonly bucket: TokenBucketSpec | undefined;
   readonly maxInFlight: number | undefined;
+  readonly quota: { readonly limit: number; readonly windowMs: number } | undefined;
 }
 
 function compileSpec(fields: LimitFields): LimitSpec {
@@ -37,6 +41,10 @@ function compileSpec(fields: LimitFields): LimitSpec {
     bucket:
       fields.token_bucket === undefined ? undefined : { capacity: fields.token_bucket.capacity, refillPerSecond: fields.token_bucket.refill_per_second },
     maxInFlight: fields.concurrency,
+    quota:
+      fields.quota === undefined
+        ? undefined
+        : { limit: fields.quota.requests, windowMs: fields.quota.period === 'day' ? DAY_MS : MONTH_WINDOW },
   };
 }
 
@@ -49,6 +57,7 @@ function overrideSpec(base: LimitSpec, fields: LimitFields): LimitSpec {
     windowMs: hasRate ? own.windowMs : base.windowMs,
     bucket: own.bucket ?? base.bucket,
     maxInFlight: own.maxInFlight ?? base.maxInFlight,
+    quota: own.quota ?? base.quota,
   };
 }
 
@@ -68,7 +77,7 @@ export function createLimitHooks(config: LimitPluginConfig, name: string, store:
   const byConsumer = new Map(Object.entries(config.consumers ?? {}).map(([consumer, fields]) => [consumer, overrideSpec(base, fields)]));
   const busy = new GatewayError('concurrency_exceeded');
   return {
-    onRequest(ctx) {
+    onRequest(ctx): RequestVerdict | Promise<RequestVerdict> {
       const subject = keyOf(ctx);
       const key = prefix + subject;
       const spec = (byConsumer.size === 0 ? undefined : byConsumer.get(subject)) ?? base;
@@ -82,19 +91,44 @@ export function createLimitHooks(config: LimitPluginConfig, name: string, store:
         }
         res.once('close', () => store.release(key));
       }
-      const nowMs = now();
-      let waitMs = spec.windowLimit === undefined ? 0 : store.takeWindow(key, spec.windowLimit, spec.windowMs, nowMs);
-      if (waitMs === 0 && spec.bucket !== undefined) waitMs = store.takeToken(key, spec.bucket, nowMs);
-      if (waitMs === 0) return undefined;
-      publishLimitExceeded(ctx, name, 'rate', subject);
-      return errorReply(ctx, new GatewayError('rate_limited', undefined, { headers: { 'retry-after': retryAfterSeconds(waitMs) } }));
+      return checkWindow(ctx, spec, key, subject);
     },
   };
+
+  // Order: window, token bucket, then quota, so a request refused by a rate never spends quota.
+  function checkWindow(ctx: PluginRequestContext, spec: LimitSpec, key: string, subject: string): RequestVerdict | Promise<RequestVerdict> {
+    if (spec.windowLimit === undefined) return checkBucketAndQuota(ctx, spec, key, subject);
+    const waitMs = store.takeWindow(key, spec.windowLimit, spec.windowMs, now());
+    if (typeof waitMs !== 'number') return waitMs.then((ms) => (ms === 0 ? checkBucketAndQuota(ctx, spec, key, subject) : refuse(ctx, subject, 'rate', ms)));
+    return waitMs === 0 ? checkBucketAndQuota(ctx, spec, key, subject) : refuse(ctx, subject, 'rate', waitMs);
+  }
+
+  function checkBucketAndQuota(ctx: PluginRequestContext, spec: LimitSpec, key: string, subject: string): RequestVerdict | Promise<RequestVerdict> {
+    if (spec.bucket !== undefined) {
+      const waitMs = store.takeToken(key, spec.bucket, now());
+      if (typeof waitMs !== 'number') return waitMs.then((ms) => (ms === 0 ? checkQuota(ctx, spec, key, subject) : refuse(ctx, subject, 'rate', ms)));
+      if (waitMs !== 0) return refuse(ctx, subject, 'rate', waitMs);
+    }
+    return checkQuota(ctx, spec, key, subject);
+  }
+
+  function checkQuota(ctx: PluginRequestContext, spec: LimitSpec, key: string, subject: string): RequestVerdict | Promise<RequestVerdict> {
+    if (spec.quota === undefined) return undefined;
+    const waitMs = store.takeWindow(key + QUOTA_SUFFIX, spec.quota.limit, spec.quota.windowMs, now());
+    if (typeof waitMs !== 'number') return waitMs.then((ms) => (ms === 0 ? undefined : refuse(ctx, subject, 'quota', ms)));
+    return waitMs === 0 ? undefined : refuse(ctx, subject, 'quota', waitMs);
+  }
+
+  function refuse(ctx: PluginRequestContext, subject: string, kind: 'rate' | 'quota', waitMs: number): Reply {
+    publishLimitExceeded(ctx, name, kind, subject);
+    const code = kind === 'rate' ? 'rate_limited' : 'quota_exceeded';
+    return errorReply(ctx, new GatewayError(code, undefined, { headers: { 'retry-after': retryAfterSeconds(waitMs) } }));
+  }
 }
 
-export const limitPlugin: PluginType<LimitPluginConfig> = {
+export const limitPlugin: PluginType<LimitPluginConfig, PluginHooks> = {
   type: 'limit',
   create(config, name = '') {
-    return createLimitHooks(config, name, processCounterStore);
+    return createLimitHooks(config, name, processCounterStore());
   },
 };
