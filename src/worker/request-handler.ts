@@ -44,6 +44,9 @@ export function createRequestHandler(
   builtIns: ReadonlyMap<string, BuiltInHandler> | null = null,
 ): RequestHandler {
   const { routes, locations, proto } = server;
+  // Claude Code probes `HEAD /` before its first request; a server with an AI location answers it even when
+  // that location sits under /v1, so the probe does not read as "gateway down".
+  const isAnsweringRootProbe = aiHandler !== null && [...locations.values()].some((l) => l.ai !== null);
 
   function route(req: GatewayRequest, res: GatewayResponse, requestId: string, record: RequestRecord | null): void {
     const url = req.url;
@@ -65,6 +68,10 @@ export function createRequestHandler(
     const name = routes.match(host, path);
     const loc = name === undefined ? undefined : locations.get(name);
     if (loc === undefined) {
+      if (isAnsweringRootProbe && path === '/' && req.method === 'HEAD') {
+        sendGenerated(res, 200, { 'content-length': '0' }, '', requestId, server.generated);
+        return;
+      }
       respondError(res, ROUTE_NOT_FOUND, requestId, server.generated);
       return;
     }
