@@ -85,6 +85,12 @@ describe('RequestObserver', () => {
     expect(writer.lines).toEqual([]);
     observer.usageSink.record({
       requestId: 'r1',
+      locationName: 'ai',
+      endpoint: 'chat_completions',
+      clientDialect: 'openai',
+      upstreamModel: 'gpt-4o',
+      attempts: 1,
+      reasoningTokens: 0,
       clientModel: 'fast',
       model: 'gpt-4o',
       provider: 'openai-main',

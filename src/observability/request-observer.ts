@@ -14,6 +14,7 @@ import { maskToken, presentedToken } from './mask-token.ts';
 import { RequestRecord } from './request-record.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { UpstreamLog } from './upstream-log.ts';
+import type { UsageRecord } from '../core/usage-record.ts';
 
 /** Status logged for a request whose client left before the response head (nginx's 499). */
 export const CLIENT_CLOSED_STATUS = 499;
@@ -40,30 +41,8 @@ export interface RequestObserverOptions {
   readonly upstreamLog?: UpstreamLog | null;
 }
 
-/**
- * What the AI layer reports per finished request (a structural subset of src/ai's UsageRecord, so the
- * observer's `usageSink` is a UsageSink). Token counts have OpenAI's meaning: `inputTokens` includes the
- * cache-read and cache-write shares.
- */
-export interface AiUsageReport {
-  readonly requestId: string;
-  readonly clientModel: string;
-  readonly model: string | undefined;
-  readonly provider: string | undefined;
-  readonly keyId: string | undefined;
-  readonly status: number;
-  readonly isStream: boolean;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cacheReadTokens: number;
-  readonly cacheWriteTokens: number;
-  readonly timeToFirstTokenMs: number | undefined;
-  readonly durationMs: number;
-  readonly outcome: string;
-  /** Server-sent events and body bytes sent to the client, when the AI layer counts them. */
-  readonly streamEvents?: number;
-  readonly bodyBytes?: number;
-}
+/** What the AI layer reports per finished request: the shared record from src/core. */
+export type AiUsageReport = UsageRecord;
 
 export class RequestObserver {
   readonly metrics: GatewayMetrics;
