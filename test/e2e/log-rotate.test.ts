@@ -46,6 +46,9 @@ describe('--log FILE with basic.log_rotate', () => {
       master.signal('SIGHUP');
       const served = async (): Promise<boolean> => (await all()).some((l) => l.event === 'reload_config' && l.generation === generation && l.msg?.startsWith(`generation ${generation} serving`) === true);
       expect(await eventually(served, 30_000)).toBe(true);
+      // The master checks the size once a second: on a fast machine all reloads would otherwise fall into one
+      // check and make a single rotation. Spacing them lets the size check see the file grow more than once.
+      await new Promise((r) => setTimeout(r, 1_200));
     }
     // Rotation is checked every second; wait for the last one.
     expect(await eventually(async () => (await all()).filter((l) => l.msg === 'log file rotated').length >= 2, 30_000)).toBe(true);
