@@ -1,13 +1,15 @@
 /**
- * Validates a merged config document: the zod schema (types, closed objects, units) and the cross-references
- * of ./validate-refs.ts, reported together so `-t` shows every problem at once. Zod's issues are rewritten
- * into short messages with a path each (one per unknown key, unions reduced to their useful branch).
+ * Validates a merged config document: the zod schema (types, closed objects, units), the cross-references
+ * of ./validate-refs.ts and the access-log format (./validate-log-format.ts), reported together so `-t`
+ * shows every problem at once. Zod's issues are rewritten into short messages with a path each (one per
+ * unknown key, unions reduced to their useful branch).
  * Works on paths only, so any config source (files, etcd) can map problems to its own positions.
  */
 import type { z } from 'zod';
 import type { ConfigPath, ConfigProblem } from './config-issue.ts';
 import { configSchema } from './schema.ts';
 import type { Config } from './schema.ts';
+import { validateLogFormat } from './validate-log-format.ts';
 import { validateRefs } from './validate-refs.ts';
 
 type ZodIssue = z.core.$ZodIssue;
@@ -20,7 +22,7 @@ export function validateDocument(document: unknown): ValidationResult {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, [], document));
   }
-  problems.push(...validateRefs(document));
+  problems.push(...validateRefs(document), ...validateLogFormat(document));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, config: parsed.data };
 }

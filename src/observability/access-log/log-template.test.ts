@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeExchange } from '../fake-exchange.ts';
 import { RequestRecord } from '../request-record.ts';
-import { compileLogFormat, JSON_FIELDS, LOG_PRESETS } from './log-template.ts';
+import { JSON_LOG_FIELDS, LOG_PRESETS } from '../../config/log-format.ts';
+import { compileLogFormat } from './log-template.ts';
 import { formatTimeLocal, VARIABLES } from './log-variables.ts';
 
 const START_MS = Date.UTC(2026, 10, 22, 3, 7, 9, 250);
@@ -106,7 +107,7 @@ describe('access-log templates', () => {
       request_id: 'req-42',
       http_user_agent: 'curl/8 "quoted"',
     });
-    for (const key of Object.keys(entry)) expect(JSON_FIELDS).toContain(key);
+    for (const key of Object.keys(entry)) expect(JSON_LOG_FIELDS).toContain(key);
   });
 
   it('rejects an unknown variable with LL_LOG_FORMAT', () => {

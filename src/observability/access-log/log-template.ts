@@ -1,59 +1,21 @@
 /**
- * Compiles an access-log format once per config into a function of the finished request: a template of
- * `$variable` / `${variable}` references and literal text (nginx's log_format), or the `json` preset
- * (one JSON object per line). Unknown variables are a compile error naming them. Values in text
+ * Compiles an access-log format once per config into a function of the finished request. The format
+ * language (presets, variable names, `$name` / `${name}` syntax) is parsed by config/log-format.ts, the
+ * same parser config validation uses; this module maps each reference to its reader. Values in text
  * templates are escaped like nginx's default: `"`, `\` and control characters become `\xHH`.
  */
+import { parseLogFormat } from '../../config/log-format.ts';
+import type { ParsedLogFormat } from '../../config/log-format.ts';
 import type { RequestRecord } from '../request-record.ts';
-import { variableReader, VARIABLES } from './log-variables.ts';
+import { variableReader } from './log-variables.ts';
 import type { VariableReader } from './log-variables.ts';
 
 export type LogLineFormatter = (record: RequestRecord) => string;
 
-export const LOG_PRESETS: Readonly<Record<string, string>> = {
-  combined: '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
-  main:
-    '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" ' +
-    'rt=$request_time id=$request_id route=$route ua=$upstream_addr us=$upstream_status urt=$upstream_response_time ' +
-    'provider=$provider model=$model key=$key_id in=$tokens_in out=$tokens_out ttft=$ttft',
-};
-
-/** Fields of the `json` preset, in order. */
-export const JSON_FIELDS = [
-  'time_iso8601',
-  'remote_addr',
-  'request_method',
-  'request_uri',
-  'server_protocol',
-  'host',
-  'status',
-  'body_bytes_sent',
-  'request_time',
-  'request_id',
-  'route',
-  'upstream',
-  'upstream_addr',
-  'upstream_status',
-  'upstream_response_time',
-  'error',
-  'provider',
-  'model',
-  'key_id',
-  'tokens_in',
-  'tokens_out',
-  'tokens_cache_read',
-  'tokens_cache_write',
-  'ttft',
-  'stream_events',
-  'http_user_agent',
-  'http_referer',
-] as const;
-
+/** A format that does not parse; config validation reports the same problems before a worker sees them. */
 export class LogTemplateError extends Error {
   readonly code = 'LL_LOG_FORMAT';
 }
-
-const VARIABLE_RE = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
 
 function escapeText(value: string): string {
   let out = '';
@@ -68,24 +30,9 @@ function escapeText(value: string): string {
   return from === 0 ? value : out + value.slice(from);
 }
 
-function reader(name: string): VariableReader {
-  const read = variableReader(name);
-  if (read === undefined) {
-    throw new LogTemplateError(`unknown access-log variable $${name} (known: ${Object.keys(VARIABLES).join(', ')}, http_<header>, sent_http_<header>)`);
-  }
-  return read;
-}
-
-function compileText(template: string): LogLineFormatter {
-  const literals: string[] = [];
-  const readers: VariableReader[] = [];
-  let last = 0;
-  for (const match of template.matchAll(VARIABLE_RE)) {
-    literals.push(template.slice(last, match.index));
-    readers.push(reader(match[1] ?? match[2] ?? ''));
-    last = match.index + match[0].length;
-  }
-  const tail = template.slice(last);
+function compileText(format: Extract<ParsedLogFormat, { kind: 'text' }>): LogLineFormatter {
+  const { literals, tail } = format;
+  const readers = format.refs.map(variableReader);
   return (record) => {
     let line = '';
     for (let i = 0; i < readers.length; i++) {
@@ -99,8 +46,8 @@ function compileText(template: string): LogLineFormatter {
 /** Times are "0.012"-style strings in text logs and numbers (seconds) in JSON. */
 const JSON_NUMBERS: ReadonlySet<string> = new Set(['request_time', 'upstream_response_time', 'ttft']);
 
-function compileJson(): LogLineFormatter {
-  const fields = JSON_FIELDS.map((name) => [name, reader(name), JSON_NUMBERS.has(name)] as const);
+function compileJson(format: Extract<ParsedLogFormat, { kind: 'json' }>): LogLineFormatter {
+  const fields = format.fields.map(({ key, ref }) => [key, variableReader(ref), JSON_NUMBERS.has(key)] as const);
   return (record) => {
     const entry: Record<string, string | number> = {};
     for (const [name, read, isNumber] of fields) {
@@ -113,6 +60,7 @@ function compileJson(): LogLineFormatter {
 
 /** `format`: a preset name (`combined`, `main`, `json`) or a template. Throws LogTemplateError. */
 export function compileLogFormat(format: string): LogLineFormatter {
-  if (format === 'json') return compileJson();
-  return compileText(LOG_PRESETS[format] ?? format);
+  const parsed = parseLogFormat(format);
+  if (!parsed.ok) throw new LogTemplateError(parsed.problems.join('; '));
+  return parsed.format.kind === 'json' ? compileJson(parsed.format) : compileText(parsed.format);
 }

@@ -3,6 +3,7 @@
  * A value that is not known renders as "-" (nginx's convention). `$http_<name>` reads a request header,
  * `$sent_http_<name>` a response header ("_" in the name stands for "-").
  */
+import type { LogVariableName, LogVariableRef } from '../../config/log-format.ts';
 import type { RequestRecord } from '../request-record.ts';
 
 export type VariableReader = (record: RequestRecord) => string | number | undefined;
@@ -63,7 +64,8 @@ function headerText(value: string | string[] | number | undefined): string | und
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
-export const VARIABLES: Readonly<Record<string, VariableReader>> = {
+/** One reader per name of the format language (config/log-format.ts): the type keeps both lists equal. */
+export const VARIABLES: Readonly<Record<LogVariableName, VariableReader>> = {
   remote_addr: (r) => r.req.socket?.remoteAddress,
   remote_port: (r) => r.req.socket?.remotePort,
   remote_user: () => undefined,
@@ -100,17 +102,18 @@ export const VARIABLES: Readonly<Record<string, VariableReader>> = {
   pid: () => process.pid,
 };
 
-/** The reader of a variable name (`http_user_agent` included); undefined when the name is unknown. */
-export function variableReader(name: string): VariableReader | undefined {
-  const fixed = VARIABLES[name];
-  if (fixed !== undefined) return fixed;
-  if (name.startsWith('http_') && name.length > 5) {
-    const header = name.slice(5).replaceAll('_', '-');
-    return (r) => headerText(r.req.headers[header]);
+/** The reader of a parsed variable reference. */
+export function variableReader(ref: LogVariableRef): VariableReader {
+  switch (ref.kind) {
+    case 'variable':
+      return VARIABLES[ref.name];
+    case 'request_header': {
+      const { header } = ref;
+      return (r) => headerText(r.req.headers[header]);
+    }
+    case 'response_header': {
+      const { header } = ref;
+      return (r) => headerText(r.res.getHeader(header));
+    }
   }
-  if (name.startsWith('sent_http_') && name.length > 10) {
-    const header = name.slice(10).replaceAll('_', '-');
-    return (r) => headerText(r.res.getHeader(header));
-  }
-  return undefined;
 }
