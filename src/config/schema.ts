@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { duration, size, sizeWithDefault } from './schema-units.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { notificationSchema } from './notification-schema.ts';
+import { circuitBreakerSchema } from './circuit-breaker-schema.ts';
 import { corsPluginSchema, ipRestrictionPluginSchema, keyAuthPluginSchema, limitPluginSchema, requestRestrictionPluginSchema } from './access-plugin-schemas.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -193,6 +194,9 @@ export const upstreamSchema = z
       })
       .prefault({})
       .describe('Upstream connection pool.'),
+    circuit_breaker: circuitBreakerSchema
+      .optional()
+      .describe('Circuit breaker per target (off when absent; `{}` turns it on with the defaults). 503 circuit_open when every circuit is open.'),
   })
   .describe('A group of backend targets with its pool, protocol and timeouts.');
 
