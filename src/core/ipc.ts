@@ -34,7 +34,7 @@ export type MasterMessage<TLoaded> =
     }
   /** Fast stop: close everything now and exit. */
   | { readonly type: 'stop' }
-  /** SIGUSR1: open the log file again (logrotate moved it). */
+  /** SIGUSR1, `-s reopen`, built-in rotation: open every log file again (`--log`, access, upstream). */
   | { readonly type: 'reopen-logs' }
   | { readonly type: 'status' };
 

@@ -4,7 +4,7 @@
  *   HUP  reload                       TERM  graceful stop (a second TERM: fast)    INT  fast stop
  *   QUIT keep serving for `upgradeWaitMs` so a `louailink -u` can take over, then graceful stop
  *   USR2 upgrade: spawn a successor from this command line on the same sockets
- *   USR1 reopen the --log file in the master and every worker (logrotate)     WINCH ignored
+ *   USR1 reopen the log files (--log, access, upstream) in the master and every worker   WINCH ignored
  * Every transition that ends the process resolves `finished` with the exit code.
  */
 import type { Logger } from 'pino';
@@ -25,7 +25,6 @@ export interface MasterSettings {
   readonly upgradeWaitMs: number;
   /** Opens the master's `--log` file again (no-op when logging to stdout). */
   readonly reopenLog: () => void;
-  readonly isLoggingToFile: boolean;
 }
 
 type StopMode = 'graceful' | 'fast';
@@ -185,12 +184,11 @@ export class Master {
     }
   }
 
-  /** USR1 / `-s reopen`: the master and every worker open the `--log` file again (logrotate). */
+  /**
+   * USR1 / `-s reopen` (logrotate moved the files): the master opens its `--log` file again and every
+   * worker every log file it writes (`--log`, access log, upstream log) — one path for both triggers.
+   */
   #reopenLogs(): string {
-    if (!this.#settings.isLoggingToFile) {
-      this.#log.info({ event: 'reopen' }, 'log reopen requested; logs go to stdout, nothing to reopen');
-      return 'logs go to stdout; nothing to reopen';
-    }
     this.#settings.reopenLog();
     this.#supervisor.reopenLogs();
     this.#log.info({ event: 'reopen' }, 'log file reopened');

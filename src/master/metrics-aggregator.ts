@@ -43,13 +43,6 @@ export class MetricsAggregator {
     cluster.on('disconnect', this.#onGone);
   }
 
-  /** Asks every worker to reopen its log files (USR1, after an external rotation moved them). */
-  reopenLogs(): void {
-    for (const worker of Object.values(cluster.workers ?? {})) {
-      if (worker !== undefined && worker.isConnected()) worker.send({ type: 'obs:reopen' } satisfies ObsMasterMessage, undefined, {}, () => undefined);
-    }
-  }
-
   close(): void {
     cluster.off('message', this.#onMessage);
     cluster.off('disconnect', this.#onGone);

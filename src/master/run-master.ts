@@ -62,10 +62,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const { loaded } = result;
   const appLog = createAppLog({ level: loaded.config.basic.log_level, name: loaded.config.basic.name, file: options.logFile });
   const logger = appLog.logger.child({ role: 'master' });
-  // Before the first fork: workers report metrics and usage from their start. USR1 also reopens their
-  // access and upstream log files (whether or not --log is set).
+  // Before the first fork: workers report metrics and usage from their start.
   const metricsAggregator = new MetricsAggregator(logger);
-  process.on('SIGUSR1', () => metricsAggregator.reopenLogs());
   const notifier = new Notifier({ name: loaded.config.basic.name, logger });
   notifier.configure(loaded.config.notifications);
   let master: Master | undefined;
@@ -103,7 +101,6 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     watch: options.watch === true,
     upgradeWaitMs: options.upgradeWaitMs ?? DEFAULT_UPGRADE_WAIT_MS,
     reopenLog: () => appLog.reopen(),
-    isLoggingToFile: options.logFile !== undefined,
   });
   // Read before start(): adopting the sockets removes the variable.
   const isSuccessor = process.env[INHERITED_FDS_ENV] !== undefined;
@@ -126,6 +123,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     details: { generation: supervisor.generation, workers: supervisor.workerCount, addresses: supervisor.addresses },
   });
   const code = await master.finished;
+  metricsAggregator.close();
   rotator?.close();
   await notifier.close(NOTIFY_CLOSE_MS);
   return code;

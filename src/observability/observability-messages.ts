@@ -9,7 +9,8 @@
  *                                cluster-wide answer
  *   master → worker  obs:collect "report now" (before answering a query, so the answer is fresh)
  *   master → worker  obs:answer  the answer to an obs:query
- *   master → worker  obs:reopen  reopen the log files (after logrotate moved them; the master's USR1)
+ * Reopening the access and upstream logs is not here: the lifecycle message `reopen-logs` (core/ipc.ts)
+ * makes a worker reopen every log file it writes.
  */
 import type { MetricSnapshot } from './metric-snapshot.ts';
 import type { UsageDelta, UsageSummary } from './usage-report.ts';
@@ -46,7 +47,6 @@ export type ObsWorkerMessage =
 
 export type ObsMasterMessage =
   | { readonly type: 'obs:collect'; readonly round: number }
-  | { readonly type: 'obs:reopen' }
   | {
       readonly type: 'obs:answer';
       readonly id: number;
@@ -69,5 +69,5 @@ export function isObsWorkerMessage(value: unknown): value is ObsWorkerMessage {
 
 export function isObsMasterMessage(value: unknown): value is ObsMasterMessage {
   const type = typeOf(value);
-  return type === 'obs:collect' || type === 'obs:answer' || type === 'obs:reopen';
+  return type === 'obs:collect' || type === 'obs:answer';
 }

@@ -66,14 +66,6 @@ describe('WorkerChannel', () => {
     expect(proc.sent.length).toBe(count);
   });
 
-  it('reopens the logs when the master asks', async () => {
-    const proc = new FakeProcess();
-    let reopened = 0;
-    channels.push(new WorkerChannel(proc, collect, 60_000, () => reopened++));
-    proc.emit('message', { type: 'obs:reopen' });
-    expect(reopened).toBe(1);
-  });
-
   it('rejects pending queries when it closes', async () => {
     const proc = new FakeProcess();
     const channel = open(proc);

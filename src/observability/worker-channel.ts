@@ -30,12 +30,9 @@ export class WorkerChannel implements ObservabilityHub {
   #nextId = 1;
   #isClosed = false;
 
-  readonly #onReopen: () => void;
-
-  constructor(proc: ChannelProcess, collect: () => Promise<WorkerReport>, intervalMs = REPORT_INTERVAL_MS, onReopen: () => void = () => undefined) {
+  constructor(proc: ChannelProcess, collect: () => Promise<WorkerReport>, intervalMs = REPORT_INTERVAL_MS) {
     this.#proc = proc;
     this.#collect = collect;
-    this.#onReopen = onReopen;
     proc.on('message', this.#onMessage);
     this.#timer = setInterval(() => void this.#report(), intervalMs);
     this.#timer.unref();
@@ -63,10 +60,6 @@ export class WorkerChannel implements ObservabilityHub {
     if (!isObsMasterMessage(message)) return;
     if (message.type === 'obs:collect') {
       void this.#report({ round: message.round });
-      return;
-    }
-    if (message.type === 'obs:reopen') {
-      this.#onReopen();
       return;
     }
     const waiter = this.#pending.get(message.id);

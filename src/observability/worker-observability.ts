@@ -48,7 +48,7 @@ export interface WorkerObservability {
   readonly upstreamLog: UpstreamLog | null;
   /** The built-in endpoints of a server; null when it has none. */
   endpointsFor(serverName: string): ReadonlyMap<string, BuiltInHandler> | null;
-  /** Opens the access and upstream log files again (after an external rotation moved them). */
+  /** Opens the access and upstream log files again (after an external rotation moved them; `reopen-logs`). */
   reopenLogs(): void;
   /** The worker listens on every address: from now on /health counts it. */
   markServing(): void;
@@ -147,7 +147,7 @@ export function createWorkerObservability(options: WorkerObservabilityOptions): 
     accessLog?.writer.reopen();
     upstreamLog?.reopen();
   };
-  const channel = options.channel === undefined ? null : new WorkerChannel(options.channel, collect, options.reportIntervalMs, reopenLogs);
+  const channel = options.channel === undefined ? null : new WorkerChannel(options.channel, collect, options.reportIntervalMs);
   const hub: ObservabilityHub = channel ?? new LocalHub(collect);
   const endpoints = new Map<string, ReadonlyMap<string, BuiltInHandler> | null>();
   for (const serverName of Object.keys(config.servers)) {

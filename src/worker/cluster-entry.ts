@@ -23,6 +23,7 @@ runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
     stop: () => gateway.close(),
     reopenLogs: () => {
       log.reopen();
+      gateway.reopenLogs();
       logger.info('log file reopened');
     },
   };

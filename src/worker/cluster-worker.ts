@@ -35,7 +35,7 @@ export interface WorkerRuntime {
   readonly drain: (options: DrainOptions) => Promise<void>;
   /** Close everything now. */
   readonly stop: () => Promise<void>;
-  /** Open the log file again (SIGUSR1 in the master). */
+  /** Open every log file again (SIGUSR1 or `-s reopen` in the master, built-in rotation). */
   readonly reopenLogs: () => void;
 }
 

@@ -31,6 +31,8 @@ export interface RunningGateway {
    * Without a ConnectionDrain (in-process mode) this is `close()`.
    */
   drain(options: DrainOptions): Promise<void>;
+  /** Opens the access and upstream log files again (`reopen-logs`: USR1, `-s reopen`, rotation). */
+  reopenLogs(): void;
 }
 
 export interface StartOptions {
@@ -122,6 +124,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   return {
     addresses,
     close,
+    reopenLogs: () => obs.reopenLogs(),
     async drain(drainOptions) {
       if (drain === undefined) return close();
       // stopAccepting() settles only once every connection has ended, and the connection drain

@@ -35,5 +35,5 @@ export async function startTestGateway(input: TestConfigInput, configDir: string
   });
   const url = gateway.addresses[0];
   if (url === undefined) throw new Error('the gateway has no address');
-  return { addresses: gateway.addresses, close: () => gateway.close(), drain: (o) => gateway.drain(o), url };
+  return { addresses: gateway.addresses, close: () => gateway.close(), drain: (o) => gateway.drain(o), reopenLogs: () => gateway.reopenLogs(), url };
 }
