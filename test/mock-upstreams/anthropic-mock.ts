@@ -64,7 +64,7 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
     const body = ex.req.body;
     const missing = missingField(body, ['model', 'messages', 'max_tokens']);
     if (missing !== undefined || !isRecord(body)) return fail(ex, 400, missing ?? 'invalid body');
-    const { step, source } = book.take(ex.req.key);
+    const { step, source } = book.take(ex.req.key, ex.req);
     ex.req.stepSource = source;
     const ctx = { id: `msg_mock${ex.req.seq}`, model: step.reply?.model ?? modelOf(body, 'claude-sonnet-5-5'), promptChars: promptCharsOf(body) };
     const reply = step.reply ?? DEFAULT_REPLY;
@@ -76,7 +76,7 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
   async function countTokens(ex: Exchange): Promise<void> {
     const missing = missingField(ex.req.body, ['model', 'messages']);
     if (missing !== undefined) return fail(ex, 400, missing);
-    const { step, source } = book.take(ex.req.key);
+    const { step, source } = book.take(ex.req.key, ex.req);
     ex.req.stepSource = source;
     await playStep(ex, dialect, step, () => ({ json: buildCountTokens(promptCharsOf(ex.req.body)) }));
   }

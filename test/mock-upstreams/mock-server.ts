@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ScriptBook, ScriptTarget, Step, StepSource } from './script.ts';
+import type { Responder, ScriptBook, ScriptTarget, Step, StepSource } from './script.ts';
 
 export interface RecordedRequest {
   /** 1-based arrival number on this mock (used in response ids such as `req_mock_3`). */
@@ -27,7 +27,15 @@ export interface RecordedRequest {
   stepSource: StepSource | undefined;
   /** The status of the response head, set as it is written (unset for a reset before it, or a hang). */
   status: number | undefined;
+  /** Wire-format violations found by a mock that validates requests (`validateRequests`); empty otherwise. */
+  problems: readonly RequestProblem[];
   readonly receivedAtMs: number;
+}
+
+/** A rule of the provider's API that a request breaks, with the parameter path the provider would name. */
+export interface RequestProblem {
+  readonly param: string;
+  readonly message: string;
 }
 
 export interface Exchange {
@@ -94,6 +102,7 @@ export async function startMockServer(handler: ExchangeHandler, port = 0): Promi
         key: undefined,
         stepSource: undefined,
         status: undefined,
+        problems: [],
         receivedAtMs: Date.now(),
       };
       requests.push(recorded);
@@ -163,6 +172,8 @@ export interface MockUpstream {
   setScript(step: Step, target?: ScriptTarget): void;
   /** Queues different steps for the next requests, in order (optionally for one key). */
   enqueue(steps: readonly Step[], key?: string): void;
+  /** Answers from the request's content before any script (see `Responder`); `undefined` removes it. */
+  respond(responder: Responder | undefined): void;
   /** Forgets all scripts and recorded requests. */
   reset(): void;
   /** Resolves once `count` requests have arrived (rejects after `timeoutMs`, default 5 s). */
@@ -177,6 +188,7 @@ export function toMockUpstream(server: MockServer, book: ScriptBook, url: string
     requests: server.requests,
     setScript: (step, target) => book.set(step, target),
     enqueue: (steps, key) => book.enqueue(steps, key),
+    respond: (responder) => book.respond(responder),
     reset: () => {
       book.clear();
       server.requests.length = 0;

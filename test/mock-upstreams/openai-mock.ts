@@ -12,6 +12,7 @@ import type { Step } from './script.ts';
 import type { DialectErrors } from './play-step.ts';
 import { playStep, sendError, sendJson } from './play-step.ts';
 import { isRecord, modelOf, promptCharsOf } from './reply-parts.ts';
+import { checkChatRequest } from './openai-request-check.ts';
 import {
   buildChatCompletion,
   buildChatCompletionChunks,
@@ -34,6 +35,11 @@ export interface OpenAiMockOptions {
   readonly port?: number;
   /** `created` of every response, Unix seconds (default: now at start), for byte-stable transcripts. */
   readonly created?: number;
+  /**
+   * Check every chat request against OpenAI's rules (`checkChatRequest`): the problems are recorded on the
+   * request, and the first one is answered as OpenAI would, a 400 `invalid_request_error` naming `param`.
+   */
+  readonly validateRequests?: boolean;
 }
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
@@ -63,7 +69,14 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
     if (!isRecord(body) || !Array.isArray(body['messages'])) {
       return fail(ex, 400, "Missing required parameter: 'messages'.");
     }
-    const { step, source } = book.take(ex.req.key);
+    if (options.validateRequests === true) {
+      ex.req.problems = checkChatRequest(body);
+      const [first] = ex.req.problems;
+      if (first !== undefined) {
+        return sendJson(ex, 400, { error: { message: first.message, type: 'invalid_request_error', param: first.param, code: null } }, dialect.baseHeaders(ex));
+      }
+    }
+    const { step, source } = book.take(ex.req.key, ex.req);
     ex.req.stepSource = source;
     const streamOptions = body['stream_options'];
     const ctx = {
@@ -84,7 +97,7 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
   async function embeddings(ex: Exchange, model: string): Promise<void> {
     const body = ex.req.body;
     if (!isRecord(body) || body['input'] === undefined) return fail(ex, 400, "Missing required parameter: 'input'.");
-    const { step, source } = book.take(ex.req.key);
+    const { step, source } = book.take(ex.req.key, ex.req);
     ex.req.stepSource = source;
     await playStep(ex, dialect, step, () => ({ json: buildEmbeddings(body, model) }));
   }

@@ -6,6 +6,7 @@
  */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { StopReason } from '@anthropic-ai/sdk/resources/messages';
+import type { RecordedRequest } from './mock-server.ts';
 
 export interface ToolCallScript {
   /** Tool call id; defaults to `call_mock_<n>` (OpenAI) / `toolu_mock_<n>` (Anthropic). */
@@ -102,14 +103,21 @@ export interface ScriptTarget {
   readonly times?: number;
 }
 
-export type StepSource = 'key-queue' | 'key-default' | 'queue' | 'default' | 'builtin';
+export type StepSource = 'responder' | 'key-queue' | 'key-default' | 'queue' | 'default' | 'builtin';
+
+/**
+ * Decides the answer from what the request contains (a model playing an agent loop: a tool call first, a
+ * final text once the tool result is back). `undefined` falls through to the scripted steps.
+ */
+export type Responder = (request: RecordedRequest) => Step | undefined;
 
 /** The reply of a step that scripts none (e.g. a bare fault): three text fragments. */
 export const DEFAULT_REPLY: Reply = { text: ['Hello', ' from', ' the mock.'] };
 export const BUILTIN_STEP: Step = { reply: DEFAULT_REPLY };
 
-/** Step selection shared by both mocks: key queue → key default → queue → default → built-in text. */
+/** Step selection shared by both mocks: responder → key queue → key default → queue → default → built-in text. */
 export class ScriptBook {
+  #responder: Responder | undefined;
   #default: Step | undefined;
   readonly #queue: Step[] = [];
   readonly #keyDefault = new Map<string, Step>();
@@ -135,7 +143,14 @@ export class ScriptBook {
     this.#keyQueue.set(key, queue);
   }
 
-  take(key: string | undefined): { step: Step; source: StepSource } {
+  /** Consulted first for every scripted request; `undefined` removes it. */
+  respond(responder: Responder | undefined): void {
+    this.#responder = responder;
+  }
+
+  take(key: string | undefined, request?: RecordedRequest): { step: Step; source: StepSource } {
+    const answer = request === undefined ? undefined : this.#responder?.(request);
+    if (answer !== undefined) return { step: answer, source: 'responder' };
     if (key !== undefined) {
       const fromKeyQueue = this.#keyQueue.get(key)?.shift();
       if (fromKeyQueue) return { step: fromKeyQueue, source: 'key-queue' };
@@ -149,6 +164,7 @@ export class ScriptBook {
   }
 
   clear(): void {
+    this.#responder = undefined;
     this.#default = undefined;
     this.#queue.length = 0;
     this.#keyDefault.clear();
