@@ -248,6 +248,14 @@ const providerCommon = {
   timeouts: providerTimeouts,
   headers: headerMap.optional().describe('Extra request headers sent to the provider (e.g. OpenRouter `http-referer`).'),
   cooldown: duration('600s').describe('How long a failing key is skipped (a `Retry-After` shorter than this wins for 429s).'),
+  circuit_breaker: z
+    .strictObject({
+      failures: z.number().int().min(1).max(10_000).default(5).describe('Consecutive provider-level failures (connect errors, timeouts, 408, 5xx, 529, broken streams) that open the circuit.'),
+      cooldown: duration('30s').describe('How long an open circuit leaves the provider out of routing before probes may go through.'),
+      half_open_probes: z.number().int().min(1).max(1000).default(1).describe('Requests let through at once after the cooldown; a success closes the circuit, a failure opens it again.'),
+    })
+    .optional()
+    .describe('Circuit breaker of this provider, per worker process (off when absent; `{}` for the defaults). Key-level failures (401/402/403/429, quota) cool the key instead.'),
   connections: z.number().int().min(1).optional().describe('Most connections to the provider (default: unlimited).'),
 };
 
