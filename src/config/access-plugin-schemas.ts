@@ -106,33 +106,43 @@ const tokenBucketSchema = z.strictObject({
 const limitFields = {
   rpm: z.number().int().min(1).optional().describe('Requests per minute (fixed window); shorthand for `requests` with `window: 1m`.'),
   requests: z.number().int().min(1).optional().describe('Requests per `window` (fixed window).'),
-  window: duration('1m').describe('Fixed-window length for `requests`.'),
+  tpm: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Tokens per minute (fixed window): input + output tokens of AI responses, counted when each response ends; requests are refused once the window has reached it. Shorthand for `tokens` with `window: 1m`.'),
+  tokens: z.number().int().min(1).optional().describe('Tokens per `window` (fixed window), like `tpm`.'),
+  window: duration('1m').describe('Fixed-window length for `requests` and `tokens`.'),
   token_bucket: tokenBucketSchema.optional().describe('Token bucket: bursts up to `capacity`, refilled continuously.'),
   concurrency: z.number().int().min(1).optional().describe('Requests in flight at once (503 concurrency_exceeded above).'),
   quota: z
     .strictObject({
-      requests: z.number().int().min(1).describe('Requests per period.'),
+      requests: z.number().int().min(1).optional().describe('Requests per period.'),
+      tokens: z.number().int().min(1).optional().describe('Tokens (input + output of AI responses) per period; requests are refused once it is reached.'),
       period: z.enum(['day', 'month']).describe('UTC calendar day or month.'),
     })
+    .refine((q) => q.requests !== undefined || q.tokens !== undefined, { message: 'give `requests`, `tokens` or both' })
     .optional()
-    .describe('Requests per UTC day or month (429 quota_exceeded with Retry-After until the period ends).'),
+    .describe('Requests and/or tokens per UTC day or month (429 quota_exceeded with Retry-After until the period ends).'),
 };
 
-const hasOneRate = (c: { rpm?: number | undefined; requests?: number | undefined }) => !(c.rpm !== undefined && c.requests !== undefined);
-const ONE_RATE = { message: 'give `rpm` or `requests`, not both' };
+const hasOneRate = (c: { rpm?: number | undefined; requests?: number | undefined; tpm?: number | undefined; tokens?: number | undefined }) =>
+  !(c.rpm !== undefined && c.requests !== undefined) && !(c.tpm !== undefined && c.tokens !== undefined);
+const ONE_RATE = { message: 'give `rpm` or `requests`, not both (and `tpm` or `tokens`, not both)' };
 
 const consumerLimitSchema = z
   .strictObject(limitFields)
   .refine(hasOneRate, ONE_RATE)
-  .describe('Limits of one consumer; each field given replaces the instance value (`rpm` or `requests` with its `window` together).');
+  .describe('Limits of one consumer; each field given replaces the instance value (`rpm` or `requests`, and `tpm` or `tokens`, with `window`; `quota` as a whole).');
 
 export const limitPluginSchema = z
   .strictObject({
     type: z.literal('limit'),
     by: z
-      .enum(['consumer', 'ip', 'location'])
+      .enum(['consumer', 'ip', 'location', 'global'])
       .default('consumer')
-      .describe('What is counted separately: the key-auth consumer (requests without one share the key "-"), the client address, or the whole location.'),
+      .describe('What is counted separately: the key-auth consumer (requests without one share the key "-"), the client address, the location, or `global`: every request of every location that lists this instance together (a gateway-wide cap).'),
     ...limitFields,
     consumers: z.record(z.string(), consumerLimitSchema).optional().describe('Per-consumer limits (only with `by: consumer`).'),
   })
@@ -142,9 +152,11 @@ export const limitPluginSchema = z
     (c) =>
       c.rpm !== undefined ||
       c.requests !== undefined ||
+      c.tpm !== undefined ||
+      c.tokens !== undefined ||
       c.token_bucket !== undefined ||
       c.concurrency !== undefined ||
       c.quota !== undefined ||
       c.consumers !== undefined,
-    { message: 'give at least one of `rpm`, `requests`, `token_bucket`, `concurrency`, `quota`, `consumers`' },
+    { message: 'give at least one of `rpm`, `requests`, `tpm`, `tokens`, `token_bucket`, `concurrency`, `quota`, `consumers`' },
   );
