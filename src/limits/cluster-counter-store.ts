@@ -1,12 +1,15 @@
 /**
  * The CounterStore of a cluster worker: fixed windows and token buckets are counted cluster-wide through
- * leases from the master (./lease-cache.ts), never above the limit whatever the number of workers;
- * requests in flight stay per worker for now (a master-held count is the next step).
+ * leases from the master (./lease-cache.ts), never above the limit whatever the number of workers; token
+ * limits through counts kept by the master (./token-count-cache.ts); requests in flight stay per worker.
+ * Once the master is gone (`detach`), waiting requests are admitted and everything is counted locally
+ * (the worker is about to exit: node:cluster ends a worker whose channel closes).
  */
 import type { CounterStore } from './counter-store.ts';
 import { LocalCounterStore } from './counter-store.ts';
 import type { LeaseCache } from './lease-cache.ts';
 import type { TokenBucketSpec } from './token-bucket.ts';
+import type { TokenCountCache } from './token-count-cache.ts';
 
 /** Lifetime of leased tokens: what a worker leased and did not use is gone after it. */
 const BUCKET_LEASE_MS = 1_000;
@@ -14,20 +17,36 @@ const BUCKET_SUFFIX = '|bucket';
 
 export class ClusterCounterStore implements CounterStore {
   readonly #leases: LeaseCache;
+  readonly #tokens: TokenCountCache | undefined;
   readonly #local: LocalCounterStore;
+  #isDetached = false;
 
-  constructor(leases: LeaseCache, local: LocalCounterStore = new LocalCounterStore()) {
+  /** Without `tokens`, token limits are counted by this worker alone. */
+  constructor(leases: LeaseCache, tokens?: TokenCountCache, local: LocalCounterStore = new LocalCounterStore()) {
     this.#leases = leases;
+    this.#tokens = tokens;
     this.#local = local;
   }
 
   /** `nowMs` is not used: the lease cache reads its own clock, the one its windows are aligned to. */
-  takeWindow(key: string, limit: number, windowMs: number): number | Promise<number> {
+  takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number> {
+    if (this.#isDetached) return this.#local.takeWindow(key, limit, windowMs, nowMs);
     return this.#leases.take(key, limit, windowMs);
   }
 
-  takeToken(key: string, spec: TokenBucketSpec): number | Promise<number> {
+  takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number | Promise<number> {
+    if (this.#isDetached) return this.#local.takeToken(key, spec, nowMs);
     return this.#leases.take(key + BUCKET_SUFFIX, spec.capacity, BUCKET_LEASE_MS, spec);
+  }
+
+  checkTokens(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number> {
+    if (this.#isDetached || this.#tokens === undefined) return this.#local.checkTokens(key, limit, windowMs, nowMs);
+    return this.#tokens.check(key, limit, windowMs);
+  }
+
+  chargeTokens(key: string, limit: number, windowMs: number, tokens: number, nowMs: number): void {
+    if (this.#isDetached || this.#tokens === undefined) this.#local.chargeTokens(key, limit, windowMs, tokens, nowMs);
+    else this.#tokens.charge(key, limit, windowMs, tokens);
   }
 
   acquire(key: string, max: number): boolean {
@@ -36,5 +55,12 @@ export class ClusterCounterStore implements CounterStore {
 
   release(key: string): void {
     this.#local.release(key);
+  }
+
+  /** The master is gone: admit what waits for it, count locally from now on. */
+  detach(): void {
+    this.#isDetached = true;
+    this.#leases.failPending(0);
+    this.#tokens?.failPending(0);
   }
 }

@@ -16,6 +16,13 @@ export interface CounterStore {
    * cluster-wide store returns a promise while it waits for budget from the master.
    */
   takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number>;
+  /**
+   * Token limits: 0 while the tokens counted in the window of `windowMs` containing `nowMs` are below
+   * `limit` (nothing is counted), else the ms until the window ends. A cluster store may wait.
+   */
+  checkTokens(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number>;
+  /** Counts `tokens` in the window containing `nowMs` (the instant the response ended). */
+  chargeTokens(key: string, limit: number, windowMs: number, tokens: number, nowMs: number): void;
   /** Takes one token; 0 when admitted, else the ms until a token is available (a cluster store may wait). */
   takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number | Promise<number>;
   /** One more request in flight unless `max` are; false when refused. Every true needs one `release`. */
@@ -38,20 +45,18 @@ export class LocalCounterStore implements CounterStore {
   #sweepAt = FIRST_SWEEP_AT;
 
   takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number {
-    const windowStart = windowStartOf(nowMs, windowMs);
-    let entry = this.#windows.get(key);
-    if (entry === undefined) {
-      if (this.#windows.size + this.#buckets.size >= this.#sweepAt) this.#sweep(nowMs);
-      entry = { windowStart, windowMs, count: 0 };
-      this.#windows.set(key, entry);
-    } else if (entry.windowStart !== windowStart || entry.windowMs !== windowMs) {
-      entry.windowStart = windowStart;
-      entry.windowMs = windowMs;
-      entry.count = 0;
-    }
+    const entry = this.#windowOf(key, windowMs, nowMs);
     if (entry.count >= limit) return msUntilWindowEnd(nowMs, windowMs);
     entry.count++;
     return 0;
+  }
+
+  checkTokens(key: string, limit: number, windowMs: number, nowMs: number): number {
+    return this.#windowOf(key, windowMs, nowMs).count >= limit ? msUntilWindowEnd(nowMs, windowMs) : 0;
+  }
+
+  chargeTokens(key: string, _limit: number, windowMs: number, tokens: number, nowMs: number): void {
+    this.#windowOf(key, windowMs, nowMs).count += tokens;
   }
 
   takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number {
@@ -81,6 +86,22 @@ export class LocalCounterStore implements CounterStore {
   /** Entries kept (for tests of the sweep). */
   get size(): number {
     return this.#windows.size + this.#buckets.size + this.#inFlight.size;
+  }
+
+  /** The count of `key` in the window containing `nowMs` (a new window starts at 0). */
+  #windowOf(key: string, windowMs: number, nowMs: number): WindowCount {
+    const windowStart = windowStartOf(nowMs, windowMs);
+    let entry = this.#windows.get(key);
+    if (entry === undefined) {
+      if (this.#windows.size + this.#buckets.size >= this.#sweepAt) this.#sweep(nowMs);
+      entry = { windowStart, windowMs, count: 0 };
+      this.#windows.set(key, entry);
+    } else if (entry.windowStart !== windowStart || entry.windowMs !== windowMs) {
+      entry.windowStart = windowStart;
+      entry.windowMs = windowMs;
+      entry.count = 0;
+    }
+    return entry;
   }
 
   /** Drops windows that ended and buckets that are full; next sweep when the maps have doubled. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectLeaseCache, serveLeases } from './lease-channel.ts';
+import { connectClusterCounterStore, connectLeaseCache, serveLeases, serveLimits } from './lease-channel.ts';
+import { LimitServer } from './limit-server.ts';
 import { LeaseLedger } from './lease-ledger.ts';
 import { ipcPipe } from '../../test/helpers/ipc-pipe.ts';
 
@@ -27,5 +28,37 @@ describe('lease protocol over IPC channels', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(settled).toBe(false);
     cache.failPending(0);
+  });
+});
+
+describe('limit server over IPC channels', () => {
+  it('refuses on every worker once the tokens charged by all of them reach the limit', async () => {
+    const server = new LimitServer();
+    const workerEnds: ReturnType<typeof ipcPipe>[1][] = [];
+    const broadcast = (notice: unknown) => workerEnds.forEach((end) => end.emit('message', JSON.parse(JSON.stringify(notice))));
+    const stores = [ipcPipe(), ipcPipe()].map(([masterEnd, workerEnd]) => {
+      serveLimits(server, masterEnd, () => 2, broadcast);
+      workerEnds.push(workerEnd);
+      return connectClusterCounterStore(workerEnd, () => 65_000);
+    });
+    const [a, b] = stores;
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    expect(await a.checkTokens('k', 100, 60_000, 65_000)).toBe(0);
+    expect(await b.checkTokens('k', 100, 60_000, 65_000)).toBe(0);
+    a.chargeTokens('k', 100, 60_000, 60, 65_000);
+    b.chargeTokens('k', 100, 60_000, 50, 65_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.tokens.usedOf('k')).toBe(110);
+    expect([a.checkTokens('k', 100, 60_000, 65_000), b.checkTokens('k', 100, 60_000, 65_000)]).toEqual([55_000, 55_000]);
+  });
+
+  it('admits what waits for the master and counts locally once the channel disconnects', async () => {
+    const [, workerEnd] = ipcPipe();
+    const store = connectClusterCounterStore(workerEnd, () => 65_000);
+    const waiting = store.takeWindow('k', 1, 60_000, 65_000);
+    workerEnd.emit('disconnect');
+    expect(await waiting).toBe(0);
+    expect(store.takeWindow('k', 1, 60_000, 65_000)).toBe(0);
+    expect(store.takeWindow('k', 1, 60_000, 65_000)).toBe(55_000);
   });
 });

@@ -1,16 +1,24 @@
 /**
- * The lease protocol over an IPC channel (a node:cluster Worker in the master, `process` in a worker).
+ * The limit protocol over an IPC channel (a node:cluster Worker in the master, `process` in a worker).
  * Both sides ignore every other message, so they sit next to the master/worker protocol of core/ipc.ts.
  */
+import { ClusterCounterStore } from './cluster-counter-store.ts';
 import { LeaseCache } from './lease-cache.ts';
-import { LeaseLedger } from './lease-ledger.ts';
-import { isLeaseGrantMessage, isLeaseRequestMessage } from './lease-protocol.ts';
+import type { LeaseLedger } from './lease-ledger.ts';
+import { isLeaseGrantMessage, isLeaseRequestMessage, isTokenCountMessage } from './lease-protocol.ts';
+import type { LimitMasterMessage, LimitServer } from './limit-server.ts';
+import { TokenCountCache } from './token-count-cache.ts';
 
-/** What the lease code needs of a channel: `process` and `cluster.Worker` both fit. */
+/** What the limit code needs of a channel: `process` and `cluster.Worker` both fit. */
 export interface LeaseChannel {
   send?(message: unknown): unknown;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   off(event: 'message', listener: (message: unknown) => void): unknown;
+}
+
+/** A worker's end that also tells when the master is gone (`process` in a cluster worker). */
+export interface WorkerLimitChannel extends LeaseChannel {
+  once(event: 'disconnect', listener: () => void): unknown;
 }
 
 /**
@@ -26,6 +34,17 @@ export function serveLeases(ledger: LeaseLedger, channel: LeaseChannel, workerCo
   return () => channel.off('message', listener);
 }
 
+/**
+ * Master side: answers every limit message of one worker from `server`; `broadcast` reaches every worker
+ * (token limit reached). Returns a function that detaches the listener.
+ */
+export function serveLimits(server: LimitServer, channel: LeaseChannel, workerCount: () => number, broadcast: (notice: LimitMasterMessage) => void): () => void {
+  const reply = (answer: LimitMasterMessage): void => void channel.send?.(answer);
+  const listener = (message: unknown): void => void server.handle(message, reply, broadcast, workerCount);
+  channel.on('message', listener);
+  return () => channel.off('message', listener);
+}
+
 /** Worker side: a LeaseCache whose requests go to the master over `channel` and whose grants come back on it. */
 export function connectLeaseCache(channel: LeaseChannel, now: () => number = Date.now): LeaseCache {
   const cache = new LeaseCache((request) => channel.send?.(request), now);
@@ -33,4 +52,27 @@ export function connectLeaseCache(channel: LeaseChannel, now: () => number = Dat
     if (isLeaseGrantMessage(message)) cache.onGrant(message);
   });
   return cache;
+}
+
+/**
+ * Worker side: the cluster-wide CounterStore (windows, buckets and token counts from the master over
+ * `channel`). When the channel closes, waiting requests are admitted and counting goes local.
+ */
+export function connectClusterCounterStore(channel: WorkerLimitChannel, now: () => number = Date.now): ClusterCounterStore {
+  const send = (message: unknown): void => {
+    try {
+      channel.send?.(message);
+    } catch {
+      // The channel closed under us; 'disconnect' detaches the store.
+    }
+  };
+  const leases = new LeaseCache(send, now);
+  const tokens = new TokenCountCache(send, now);
+  const store = new ClusterCounterStore(leases, tokens);
+  channel.on('message', (message: unknown) => {
+    if (isLeaseGrantMessage(message)) leases.onGrant(message);
+    else if (isTokenCountMessage(message)) tokens.onCount(message);
+  });
+  channel.once('disconnect', () => store.detach());
+  return store;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLeaseGrantMessage, isLeaseRequestMessage } from './lease-protocol.ts';
+import { isLeaseGrantMessage, isLeaseRequestMessage, isTokenChargeMessage, isTokenCountMessage } from './lease-protocol.ts';
 
 describe('lease protocol messages', () => {
   const request = { type: 'limit-lease', id: 1, key: 'k', limit: 600, windowMs: 60_000, windowStart: 120_000, want: 2 };
@@ -18,5 +18,16 @@ describe('lease protocol messages', () => {
     expect(isLeaseRequestMessage({ ...request, windowMs: -1 })).toBe(false);
     expect(isLeaseGrantMessage({ ...grant, key: undefined })).toBe(false);
     expect(isLeaseGrantMessage(null)).toBe(false);
+  });
+
+  it('tells token charges and counts apart from each other and from leases', () => {
+    const charge = { type: 'limit-tokens', id: 0, key: 'k', limit: 100, windowMs: 0, windowStart: 120_000, charge: 42 };
+    const count = { type: 'limit-token-count', id: 3, key: 'k', windowStart: 120_000, used: 42 };
+    expect(isTokenChargeMessage(JSON.parse(JSON.stringify(charge)))).toBe(true);
+    expect(isTokenCountMessage(JSON.parse(JSON.stringify(count)))).toBe(true);
+    expect(isTokenChargeMessage(count)).toBe(false);
+    expect(isTokenCountMessage(charge)).toBe(false);
+    expect(isTokenChargeMessage({ ...charge, charge: -1 })).toBe(false);
+    expect(isLeaseRequestMessage(charge)).toBe(false);
   });
 });

@@ -1,9 +1,39 @@
 /**
- * The IPC messages of cluster-wide fixed-window limits. A worker asks the master for a batch of
- * admissions of one key in one window; the master grants at most what is left of the limit, so the
- * admissions of all workers together never exceed it. Window starts are epoch-aligned, so every process
+ * The IPC messages of cluster-wide limits. Fixed windows and buckets: a worker asks the master for a
+ * batch of admissions of one key in one window; the master grants at most what is left of the limit, so
+ * the admissions of all workers together never exceed it. Token limits: workers charge the tokens of
+ * finished responses, and learn the count (first check of a window, or when the limit is reached). Window starts are epoch-aligned, so every process
  * names the same window for the same instant.
  */
+
+/**
+ * Worker → master: `charge` tokens used by a response that ended in the window starting at `windowStart`
+ * (token limits: `tpm`, token quotas). With `id` > 0 the master answers with the window's count (the
+ * worker's first check of a key in a window); `id` 0 is a plain charge, never answered.
+ */
+export interface TokenChargeMessage {
+  readonly type: 'limit-tokens';
+  readonly id: number;
+  readonly key: string;
+  /** The limit the worker applies: the master tells every worker when a charge reaches it. */
+  readonly limit: number;
+  /** 0 = UTC calendar months. */
+  readonly windowMs: number;
+  readonly windowStart: number;
+  readonly charge: number;
+}
+
+/**
+ * Master → worker: tokens counted cluster-wide in a window. The answer to a check (`id` > 0, to that
+ * worker), or `id` 0 sent to every worker when a charge made the count reach the limit.
+ */
+export interface TokenCountMessage {
+  readonly type: 'limit-token-count';
+  readonly id: number;
+  readonly key: string;
+  readonly windowStart: number;
+  readonly used: number;
+}
 
 /** Worker → master: "give me up to `want` admissions of `key` in the window starting at `windowStart`". */
 export interface LeaseRequestMessage {
@@ -76,5 +106,31 @@ export function isLeaseGrantMessage(value: unknown): value is LeaseGrantMessage 
     isCount(value.windowStart) &&
     isCount(value.granted) &&
     (value.retryAfterMs === undefined || isCount(value.retryAfterMs))
+  );
+}
+
+/** Narrows a token charge or check the master received from a worker. */
+export function isTokenChargeMessage(value: unknown): value is TokenChargeMessage {
+  return (
+    isRecord(value) &&
+    value.type === 'limit-tokens' &&
+    isCount(value.id) &&
+    typeof value.key === 'string' &&
+    isCount(value.limit) &&
+    isCount(value.windowMs) &&
+    isCount(value.windowStart) &&
+    isCount(value.charge)
+  );
+}
+
+/** Narrows a token count a worker received from the master. */
+export function isTokenCountMessage(value: unknown): value is TokenCountMessage {
+  return (
+    isRecord(value) &&
+    value.type === 'limit-token-count' &&
+    isCount(value.id) &&
+    typeof value.key === 'string' &&
+    isCount(value.windowStart) &&
+    isCount(value.used)
   );
 }

@@ -8,6 +8,8 @@ import { fakeContext, parsePluginConfig } from '../../../test/helpers/plugin-con
 import { LIMIT_CHANNEL } from '../access-events.ts';
 import type { RequestVerdict } from '../plugin.ts';
 import type { LimitExceededEvent } from '../access-events.ts';
+import { TokenMeter } from '../../limits/token-meter.ts';
+import type { UsageRecord } from '../../core/usage-record.ts';
 import { createLimitHooks } from './limit-plugin.ts';
 import type { LimitPluginConfig } from './limit-plugin.ts';
 
@@ -21,8 +23,40 @@ function decided(verdict: RequestVerdict | Promise<RequestVerdict> | undefined):
   return verdict;
 }
 
+/** The error code of a refusal, plain (`{error: code}`) or in the OpenAI dialect of AI routes (`{error: {code}}`). */
 function codeOf(reply: { body: string | Buffer } | undefined): unknown {
-  return reply === undefined ? undefined : (JSON.parse(String(reply.body)) as { error: unknown }).error;
+  if (reply === undefined) return undefined;
+  const error = (JSON.parse(String(reply.body)) as { error: unknown }).error;
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : error;
+}
+
+function aiContext(requestId: string) {
+  return { ...fakeContext({ isAiRoute: true, res: new EventEmitter() as unknown as GatewayResponse }), requestId };
+}
+
+function usageOf(requestId: string, inputTokens: number, outputTokens: number): UsageRecord {
+  return {
+    requestId,
+    locationName: 'loc',
+    endpoint: 'chat_completions',
+    clientDialect: 'openai',
+    clientModel: 'm',
+    model: 'm',
+    provider: 'p',
+    upstreamModel: 'm',
+    keyId: undefined,
+    attempts: 1,
+    status: 200,
+    isStream: true,
+    inputTokens,
+    outputTokens,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    timeToFirstTokenMs: 1,
+    durationMs: 2,
+    outcome: 'ok',
+  };
 }
 
 describe('limit plugin', () => {
@@ -133,6 +167,8 @@ describe('limit plugin', () => {
     const waiting: CounterStore = {
       takeWindow: (key, limit, windowMs, nowMs) => new Promise((resolve) => setTimeout(() => resolve(local.takeWindow(key, limit, windowMs, nowMs)), 1)),
       takeToken: (key, spec, nowMs) => local.takeToken(key, spec, nowMs),
+      checkTokens: (key, limit, windowMs, nowMs) => local.checkTokens(key, limit, windowMs, nowMs),
+      chargeTokens: (key, limit, windowMs, tokens, nowMs) => local.chargeTokens(key, limit, windowMs, tokens, nowMs),
       acquire: (key, max) => local.acquire(key, max),
       release: (key) => local.release(key),
     };
@@ -141,6 +177,75 @@ describe('limit plugin', () => {
     expect(first).toBeInstanceOf(Promise);
     expect(await first).toBeUndefined();
     expect(codeOf(await hooks.onRequest?.(fakeContext()))).toBe('rate_limited');
+  });
+
+  it('refuses with 429 rate_limited once the tokens charged in the window reach tpm, charging each AI response when its usage arrives', () => {
+    let nowMs = 60_000 * 10 + 20_000;
+    const meter = new TokenMeter(() => nowMs);
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', tpm: 100 }), 'lim', new LocalCounterStore(), () => nowMs, meter);
+    const admit = (requestId: string) => decided(hooks.onRequest?.(aiContext(requestId)));
+    expect([admit('a'), admit('b')]).toEqual([undefined, undefined]);
+    expect(meter.size).toBe(2);
+    meter.record(usageOf('a', 40, 20));
+    expect(admit('c')).toBeUndefined();
+    meter.record(usageOf('b', 30, 10));
+    const over = admit('d');
+    expect(over?.status).toBe(429);
+    expect(codeOf(over)).toBe('rate_limited');
+    expect(over?.headers['retry-after']).toBe('40');
+    // The response admitted before the limit was reached still counts when it ends.
+    meter.record(usageOf('c', 5, 5));
+    expect(meter.size).toBe(0);
+    nowMs += 40_000;
+    expect(admit('e')).toBeUndefined();
+  });
+
+  it('charges tokens to the window in which the response ended', () => {
+    let nowMs = 59_000;
+    const meter = new TokenMeter(() => nowMs);
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', tokens: 10, window: '1m' }), 'lim', new LocalCounterStore(), () => nowMs, meter);
+    expect(decided(hooks.onRequest?.(aiContext('long')))).toBeUndefined();
+    nowMs = 61_000;
+    meter.record(usageOf('long', 10, 0));
+    expect(decided(hooks.onRequest?.(aiContext('next')))?.status).toBe(429);
+  });
+
+  it('answers 429 quota_exceeded once a daily token quota is used up, until the UTC day ends', () => {
+    let nowMs = Date.UTC(2026, 3, 1, 22, 0);
+    const meter = new TokenMeter(() => nowMs);
+    const hooks = createLimitHooks(parse({ type: 'limit', quota: { tokens: 50, period: 'day' } }), 'lim', new LocalCounterStore(), () => nowMs, meter);
+    expect(decided(hooks.onRequest?.(aiContext('a')))).toBeUndefined();
+    meter.record(usageOf('a', 30, 25));
+    const over = decided(hooks.onRequest?.(aiContext('b')));
+    expect(codeOf(over)).toBe('quota_exceeded');
+    expect(over?.headers['retry-after']).toBe(String(2 * 3600));
+    nowMs = Date.UTC(2026, 3, 2);
+    expect(decided(hooks.onRequest?.(aiContext('c')))).toBeUndefined();
+  });
+
+  it('expects no usage from requests of plain locations, and forgets a request whose usage never comes after its response closed', () => {
+    let nowMs = 1_000;
+    const meter = new TokenMeter(() => nowMs);
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', tpm: 10 }), 'lim', new LocalCounterStore(), () => nowMs, meter);
+    expect(decided(hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse })))).toBeUndefined();
+    expect(meter.size).toBe(0);
+    const res = new EventEmitter() as unknown as GatewayResponse;
+    expect(decided(hooks.onRequest?.({ ...fakeContext({ isAiRoute: true, res }), requestId: 'lost' }))).toBeUndefined();
+    res.emit('close');
+    nowMs += 11_000;
+    expect(decided(hooks.onRequest?.(aiContext('later')))).toBeUndefined();
+    expect(meter.size).toBe(1);
+  });
+
+  it('counts every location together with by: global', () => {
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'global', requests: 2, window: '1h' }), 'cap', new LocalCounterStore(), () => 1_000);
+    const at = (locationName: string) => decided(hooks.onRequest?.(fakeContext({ locationName })))?.status;
+    expect([at('a'), at('b'), at('c')]).toEqual([undefined, undefined, 429]);
+  });
+
+  it('rejects a config with both tpm and tokens, or a quota with neither requests nor tokens', () => {
+    expect(() => parse({ type: 'limit', tpm: 1, tokens: 1 })).toThrow();
+    expect(() => parse({ type: 'limit', quota: { period: 'day' } })).toThrow();
   });
 
   it('rejects a config with both rpm and requests, with no limit at all, or with consumers when not counting by consumer', () => {
