@@ -1,12 +1,14 @@
 /**
  * Loads the configuration from one YAML file or a directory of them (recursive, sorted by path, dot-entries
  * skipped), merges, interpolates `${VAR}`, validates, and reports every issue with its file:line:col.
- * Interpolated values never appear in an issue: they are replaced by the text as written.
+ * Interpolated values never appear in an issue: they are replaced by the text as written. Provider keys
+ * written as `enc:v1:…` are decrypted last (decrypt-provider-keys.ts), so the config returned holds clear keys.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compareIssues, displayFile, formatPath } from './config-issue.ts';
 import type { ConfigIssue } from './config-issue.ts';
+import { decryptProviderKeys } from './decrypt-provider-keys.ts';
 import { hashConfigDocument } from './hash.ts';
 import type { Env } from './interpolate.ts';
 import { mergeDocuments } from './merge-documents.ts';
@@ -69,8 +71,15 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
         issues.push({ ...merged.positions.locate(problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
       }
     } else if (issues.length === 0) {
-      const loaded: LoadedConfig = { config: validation.config, configPath, configDir, files, hash: hashConfigDocument(merged.value) };
-      return { ok: true, loaded };
+      // `enc:v1:` provider keys: a key that does not decrypt is an issue at its own file:line.
+      const decrypted = decryptProviderKeys(validation.config, env);
+      for (const problem of decrypted.problems) {
+        issues.push({ ...merged.positions.locate(problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
+      }
+      if (issues.length === 0) {
+        const loaded: LoadedConfig = { config: decrypted.config, configPath, configDir, files, hash: hashConfigDocument(merged.value) };
+        return { ok: true, loaded };
+      }
     }
   }
   const interpolated = parsed.flatMap((file) => file.interpolated);
