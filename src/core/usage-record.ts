@@ -40,9 +40,28 @@ export interface UsageRecord {
   readonly timeToFirstTokenMs: number | undefined;
   readonly durationMs: number;
   readonly outcome: UsageOutcome;
-  /** Server-sent events and body bytes sent to the client, when the AI layer counts them. */
+  /** Server-sent events (streams) and response body bytes sent to the client, error events included. */
   readonly streamEvents?: number;
   readonly bodyBytes?: number;
+  /** Every upstream attempt in order (failovers included); absent from producers that do not track them. */
+  readonly upstreamAttempts?: readonly UpstreamAttempt[];
+}
+
+/** One upstream attempt of an AI request (metrics: upstream requests, time to first byte, errors). */
+export interface UpstreamAttempt {
+  /** Provider name. */
+  readonly provider: string;
+  readonly keyId: string | undefined;
+  /** The upstream's HTTP status; 0 when no response head arrived. */
+  readonly status: number;
+  /** From sending the request to the upstream's response head (time to first byte), ms; undefined without a head. */
+  readonly headerMs: number | undefined;
+  /**
+   * Gateway error code when the exchange with the upstream failed: no answer (`upstream_connect_error`,
+   * `upstream_timeout`, `upstream_error`) or a body that broke or ended early; undefined otherwise
+   * (an error status is an answer: see `status`).
+   */
+  readonly errorType: string | undefined;
 }
 
 /** Receives every finished request's record. Must not throw and must not block (called on the hot path). */
