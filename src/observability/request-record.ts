@@ -5,6 +5,7 @@
  * every field initialized in the constructor (one hidden class); numbers use -1 for "not known".
  */
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
+import { SseEventCounter } from '../lib/sse-event-counter.ts';
 import { NO_PROVIDER, UNMATCHED_PATH } from './gateway-metrics.ts';
 import type { LocationMeter } from './location-meter.ts';
 
@@ -27,8 +28,6 @@ export interface AiUsageFields {
 
 /** Wall clock = timeOrigin + performance.now(): one clock read per request instead of two. */
 const TIME_ORIGIN = performance.timeOrigin;
-const LF = 0x0a;
-const CR = 0x0d;
 
 export class RequestRecord {
   readonly req: GatewayRequest;
@@ -110,7 +109,7 @@ export class RequestRecord {
   onBodyChunk(chunk: Uint8Array): void {
     if (this.captureLeft > 0) this.#capture(chunk);
     this.bodyBytes += chunk.length;
-    if (this.isStream) this.#countEvents(chunk);
+    if (this.isStream) this.streamEvents += (this.#events ??= new SseEventCounter()).push(chunk);
   }
 
   /** Bytes of the response body still to keep for the upstream log (0: keep nothing). */
@@ -124,30 +123,8 @@ export class RequestRecord {
     this.captureLeft -= kept.length;
   }
 
-  /** Previous byte other than CR, so an event end split across chunks is still seen. */
-  #lastByte = 0;
-
-  /** An SSE event ends with an empty line: LF LF (CRs ignored). */
-  #countEvents(chunk: Uint8Array): void {
-    let last = this.#lastByte;
-    let at = chunk.indexOf(LF);
-    let from = 0;
-    while (at !== -1) {
-      let prev = at - 1;
-      while (prev >= from && chunk[prev] === CR) prev--;
-      if ((prev >= from ? chunk[prev] : last) === LF) this.streamEvents++;
-      last = LF;
-      from = at + 1;
-      at = chunk.indexOf(LF, from);
-    }
-    for (let i = chunk.length - 1; i >= from; i--) {
-      if (chunk[i] !== CR) {
-        last = chunk[i] as number;
-        break;
-      }
-    }
-    this.#lastByte = last;
-  }
+  /** Created on the first streamed chunk (most responses are not streams). */
+  #events: SseEventCounter | null = null;
 
   /** An upstream attempt failed; `errorType` is the gateway error code (upstream_timeout, …). */
   onUpstreamError(errorType: string): void {
