@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { duration, size, sizeWithDefault } from './schema-units.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { notificationSchema } from './notification-schema.ts';
+import { adminSchema, checkAdminListen } from './admin-schema.ts';
 import { circuitBreakerSchema } from './circuit-breaker-schema.ts';
 import { corsPluginSchema, ipRestrictionPluginSchema, keyAuthPluginSchema, limitPluginSchema, requestRestrictionPluginSchema } from './access-plugin-schemas.ts';
 
@@ -393,7 +394,9 @@ export const configSchema = z
     models: named(modelSchema).default({}).describe('AI models, by name.'),
     observability: observabilitySchema.prefault({}).describe('Metrics, health endpoints and logs.'),
     notifications: named(notificationSchema).default({}).describe('Notification channels (webhooks), by name.'),
+    admin: adminSchema.optional().describe('The admin listener: management API, provider key states, metrics (docs/admin-api.md). Absent: none.'),
   })
+  .superRefine(checkAdminListen)
   .describe('louailink configuration: one YAML document, or a directory of YAML files merged into one.');
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -411,6 +414,7 @@ export type HeaderRulesConfig = z.output<typeof headerRules>;
 export type ForwardedConfig = z.output<typeof forwardedSchema>;
 export type TargetConfig = z.output<typeof targetSchema>;
 export type ObservabilityConfig = z.output<typeof observabilitySchema>;
+export type { AdminConfig } from './admin-schema.ts';
 
 /** The JSON Schema (draft 2020-12) of the config as written. */
 export function configJsonSchema(): Record<string, unknown> {
