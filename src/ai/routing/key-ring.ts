@@ -3,16 +3,14 @@
  * tried for this request is skipped. Key ids are `<provider>:<8 hex of sha256(key)>`: stable across
  * reloads and key reordering, shareable between processes, and they reveal nothing usable of the key.
  */
-import { createHash } from 'node:crypto';
+import { keyIdFor } from '../../core/provider-state.ts';
 import type { KeyStateStore } from './key-state-store.ts';
+
+export { keyIdFor };
 
 export interface ProviderKey {
   readonly id: string;
   readonly secret: string;
-}
-
-export function keyIdFor(providerName: string, secret: string): string {
-  return `${providerName}:${createHash('sha256').update(secret).digest('hex').slice(0, 8)}`;
 }
 
 export class KeyRing {

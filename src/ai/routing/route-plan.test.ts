@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { configSchema, type ConfigInput } from '../../config/schema.ts';
 import { ModelCatalog, type CatalogModel } from '../model-catalog.ts';
 import { compileProviders } from '../providers/compile-providers.ts';
+import { CircuitBreaker } from '../../limits/circuit-breaker.ts';
 import { LocalKeyStateStore } from './key-state-store.ts';
+import { ProviderCircuits } from './provider-circuits.ts';
 import { planRoute } from './route-plan.ts';
 
 const NOW = 1_000_000;
@@ -57,5 +59,25 @@ describe('planRoute', () => {
     expect(names(planRoute(model, 'chat', new Set(['b', 'c']), store, NOW, () => 0))).toEqual(['c', 'b']);
     expect(names(planRoute(model, 'embeddings', null, store, NOW, () => 0))).toEqual(['a', 'b']);
     expect(planRoute(model, 'embeddings', new Set(['c']), store, NOW).isUnserved).toBe(true);
+  });
+
+  it('leaves out a provider whose circuit is open and names when the first left-out one is usable again', () => {
+    const store = new LocalKeyStateStore();
+    const guarded = {
+      ...providers,
+      c: { ...providers.c, circuit_breaker: { failures: 1, cooldown: '5s' } },
+    } as const satisfies ConfigInput['providers'];
+    const guardedModel = modelOf(guarded, { providers: { a: 'x', b: 'y', c: 'z' }, default_provider: 'c' });
+    const parsed = configSchema.parse({ servers: { main: { listen: '8080', locations: ['ai'] } }, providers: guarded }).providers;
+    const circuits = new ProviderCircuits(parsed, (options) => new CircuitBreaker(options, () => NOW));
+    circuits.release('c', 'failure');
+    const plan = planRoute(guardedModel, 'chat', null, store, NOW, () => 0, circuits);
+    expect(names(plan)).toEqual(['a', 'b']);
+    expect(plan.cooling.map((t) => t.providerName)).toEqual(['c']);
+    expect(plan.usableAgainAtMs).toBe(NOW + 5000);
+    store.coolDown(guardedModel.targets[0]?.provider.keys.keys[0]?.id ?? '', NOW + 2000, '429');
+    const noneLeft = planRoute(guardedModel, 'chat', new Set(['a', 'c']), store, NOW, () => 0, circuits);
+    expect(noneLeft.targets).toEqual([]);
+    expect(noneLeft.usableAgainAtMs).toBe(NOW + 2000);
   });
 });
