@@ -29,7 +29,8 @@ import { ModelCatalog } from './model-catalog.ts';
 import { ModelsEndpoint } from './models-endpoint.ts';
 import { closeProviders, compileProviders } from './providers/compile-providers.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { LocalKeyStateStore, type KeyStateStore } from './routing/key-state-store.ts';
+import { processKeyStateStore, type KeyStateStore } from './routing/key-state-store.ts';
+import { ProviderCircuits, type CircuitFactory } from './routing/provider-circuits.ts';
 import { sendJson, writeHead } from './send-json.ts';
 import { DISCARD_USAGE, type AiEndpoint, type UsageSink } from './usage/usage-record.ts';
 import { UsageTracker } from './usage/usage-tracker.ts';
@@ -50,16 +51,18 @@ export interface AiHandler {
 }
 
 export interface AiHandlerOptions {
-  /** Key cooldowns; default: one store per process, shared by every config generation. */
+  /** Key cooldowns; default: the process store (processKeyStateStore), shared by every config generation. */
   readonly keyStates?: KeyStateStore;
+  /** Builds the providers' circuit breakers (src/limits/circuit-breaker.ts); without it `circuit_breaker` has no effect. */
+  readonly circuitFactory?: CircuitFactory;
   /** Receives one UsageRecord per chat, messages, count_tokens and embeddings request. */
   readonly usageSink?: UsageSink;
   /** For tests: random source of the weighted provider order. */
   readonly random?: () => number;
 }
 
-/** The per-process key cooldown store (a cluster-wide one replaces it once the master shares state). */
-export const processKeyStates: KeyStateStore = new LocalKeyStateStore();
+/** @deprecated read `processKeyStateStore()` at compile time (tests may replace the process store). */
+export const processKeyStates: KeyStateStore = processKeyStateStore();
 
 const DEFAULT_SETTINGS: AiLocationSettings = { isStrict: false, exposesSelection: false, allowProviders: null, maxAttempts: 3, maxRetryWaitMs: 2000 };
 
@@ -91,7 +94,8 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
   const catalog = new ModelCatalog(config, providers);
   const modelsEndpoint = new ModelsEndpoint(catalog);
   const settingsByLocation = compileSettings(config);
-  const keyStates = options.keyStates ?? processKeyStates;
+  const keyStates = options.keyStates ?? processKeyStateStore();
+  const circuits = new ProviderCircuits(config.providers, options.circuitFactory);
   const usageSink = options.usageSink ?? DISCARD_USAGE;
   const random = options.random ?? Math.random;
   const now = Date.now;
@@ -119,7 +123,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
         anthropicVersion: Array.isArray(version) ? version[0] : version,
         query: queryAt === -1 ? '' : url.slice(queryAt),
       });
-      await runExchange(spec, { res, requestId: ctx.requestId, settings, keyStates, tracker, signal: aborted.signal, now, random });
+      await runExchange(spec, { res, requestId: ctx.requestId, settings, keyStates, circuits, tracker, signal: aborted.signal, now, random });
     } catch (err) {
       const status = sendError(res, err, route.dialect, ctx.requestId);
       if (tracker.status === 0) tracker.status = status;

@@ -3,6 +3,7 @@ import type { GatewayResponse } from '../../core/http-types.ts';
 import type { CatalogModel, ModelTarget } from '../model-catalog.ts';
 import type { UpstreamOperation } from '../providers/provider.ts';
 import type { KeyStateStore } from '../routing/key-state-store.ts';
+import type { ProviderCircuits } from '../routing/provider-circuits.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { ClientAiDialect, ResponseRelay } from './response-relay.ts';
 
@@ -47,6 +48,8 @@ export interface ExchangeEnv {
   readonly requestId: string;
   readonly settings: AiLocationSettings;
   readonly keyStates: KeyStateStore;
+  /** The circuit breakers of the config's providers. */
+  readonly circuits: ProviderCircuits;
   readonly tracker: UsageTracker;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;

@@ -4,12 +4,15 @@
  * the next provider; a request-level failure is answered at once. Targets already tried are skipped.
  * When none is left, a `Retry-After` of at most `max_retry_wait` is waited out once and the last target
  * tried again. Everything happens before the first byte reaches the client (see run-attempt.ts).
+ * A provider whose circuit breaker is open is left out of the plan; each attempt is admitted by its
+ * provider's breaker and reports to it how it ended (routing/provider-circuits.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { GatewayError, isGatewayError } from '../../core/errors.ts';
 import { renderError } from '../../core/render-error.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import type { ProviderKey } from '../routing/key-ring.ts';
+import type { CircuitVerdict } from '../routing/provider-circuits.ts';
 import { planRoute, type RoutePlan } from '../routing/route-plan.ts';
 import { endBody, sendHead } from './client-writer.ts';
 import type { ExchangeEnv, ExchangeSpec } from './exchange-types.ts';
@@ -27,7 +30,7 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
   const { tracker, settings } = env;
   tracker.model = spec.model.name;
   tracker.isStream = spec.isStream;
-  const plan = planRoute(spec.model, spec.operation, settings.allowProviders, env.keyStates, env.now(), env.random);
+  const plan = planRoute(spec.model, spec.operation, settings.allowProviders, env.keyStates, env.now(), env.random, env.circuits);
   if (plan.targets.length === 0) {
     if (spec.localAnswer !== undefined) return sendLocalAnswer(spec.localAnswer(), env);
     throw plan.isUnserved ? new GatewayError('model_not_found', `The model '${spec.clientModel}' is not available for this endpoint`) : allCooling(plan, env);
@@ -49,14 +52,10 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
         return;
       }
       choice = last.choice;
+      if (!env.circuits.acquire(choice.target.providerName)) break;
     }
     providerIndex = choice.index;
-    const prepared = spec.prepare(choice.target);
-    tracker.attempts++;
-    tracker.provider = choice.target.providerName;
-    tracker.upstreamModel = choice.target.upstreamModel;
-    tracker.keyId = choice.key?.id;
-    const result = await runAttempt(choice.target, choice.key, prepared, spec, env, selectionHeaders(choice, env));
+    const result = await attemptChoice(choice, spec, env);
     if (result.kind === 'answered') return;
     last = { choice, failure: result };
     const { verdict } = result;
@@ -72,7 +71,40 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
   sendFailure(last.failure, last.choice, spec, env);
 }
 
-/** The next untried (provider, key) from `from` on; providers without keys (mock) count as one target. */
+/** One admitted attempt; its provider's circuit breaker learns how it ended. */
+async function attemptChoice(choice: Choice, spec: ExchangeSpec, env: ExchangeEnv): Promise<AttemptResult> {
+  const { tracker } = env;
+  const provider = choice.target.providerName;
+  let result: AttemptResult;
+  try {
+    const prepared = spec.prepare(choice.target);
+    tracker.attempts++;
+    tracker.provider = provider;
+    tracker.upstreamModel = choice.target.upstreamModel;
+    tracker.keyId = choice.key?.id;
+    result = await runAttempt(choice.target, choice.key, prepared, spec, env, selectionHeaders(choice, env));
+  } catch (err) {
+    env.circuits.release(provider, 'cancel');
+    throw err;
+  }
+  env.circuits.release(provider, circuitVerdictOf(result, tracker.outcome));
+  return result;
+}
+
+/**
+ * Provider-level failures count against the breaker, also after the first byte (a broken stream); a
+ * key-level or request-level failure is an answer from a working provider; a client that left says nothing.
+ */
+function circuitVerdictOf(result: AttemptResult, outcome: string): CircuitVerdict {
+  if (result.kind === 'failed') return result.verdict.scope === 'provider' ? 'failure' : 'success';
+  if (outcome === 'client_aborted') return 'cancel';
+  return outcome === 'stream_error' ? 'failure' : 'success';
+}
+
+/**
+ * The next untried (provider, key) from `from` on, admitted by the provider's circuit breaker; providers
+ * without keys (mock) count as one target.
+ */
 function nextChoice(targets: readonly ModelTarget[], from: number, tried: Set<string>, env: ExchangeEnv): Choice | undefined {
   const nowMs = env.now();
   for (let index = from; index < targets.length; index++) {
@@ -80,12 +112,12 @@ function nextChoice(targets: readonly ModelTarget[], from: number, tried: Set<st
     if (target === undefined) continue;
     const ring = target.provider.keys;
     if (ring.keys.length === 0) {
-      if (tried.has(target.providerName)) continue;
+      if (tried.has(target.providerName) || !env.circuits.acquire(target.providerName)) continue;
       tried.add(target.providerName);
       return { index, target, key: undefined };
     }
     const key = ring.next(env.keyStates, nowMs, tried);
-    if (key === undefined) continue;
+    if (key === undefined || !env.circuits.acquire(target.providerName)) continue;
     tried.add(key.id);
     return { index, target, key };
   }
@@ -99,14 +131,12 @@ function selectionHeaders(choice: Choice, env: ExchangeEnv): Record<string, stri
   return headers;
 }
 
-/** 503 with the time until the first key is usable again as Retry-After. */
+/** 503 with the time until the first provider is usable again (a key back, a circuit half-open) as Retry-After. */
 function allCooling(plan: RoutePlan, env: ExchangeEnv): GatewayError {
-  let earliest = Number.POSITIVE_INFINITY;
-  for (const target of plan.cooling) earliest = Math.min(earliest, target.provider.keys.earliestUsableMs(env.keyStates));
-  const seconds = Math.max(Math.ceil((earliest - env.now()) / 1000), 1);
+  const seconds = Math.max(Math.ceil((plan.usableAgainAtMs - env.now()) / 1000), 1);
   env.tracker.outcome = 'no_provider';
   const headers = Number.isFinite(seconds) ? { 'retry-after': String(seconds) } : undefined;
-  return new GatewayError('no_upstream_available', 'every provider key of this model is cooling down', headers === undefined ? undefined : { headers });
+  return new GatewayError('no_upstream_available', 'every provider of this model is cooling down or has an open circuit', headers === undefined ? undefined : { headers });
 }
 
 /** Upstream statuses that blame the provider key, not the client: the client must not read them as its own 401/403. */
