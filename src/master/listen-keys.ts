@@ -2,11 +2,13 @@ import type { Config } from '../config/schema.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { ListenAddress } from '../config/listen-address.ts';
 
-/** Every listen address of a validated config, deduplicated by key, in config order. */
+/** Every listen address of a validated config (servers, then the admin listener), deduplicated by key, in config order. */
 export function listenAddressesOf(config: Config): ListenAddress[] {
   const byKey = new Map<string, ListenAddress>();
-  for (const server of Object.values(config.servers)) {
-    for (const text of server.listen) {
+  const lists = Object.values(config.servers).map((server) => server.listen);
+  if (config.admin !== undefined) lists.push([config.admin.listen]);
+  for (const list of lists) {
+    for (const text of list) {
       const parsed = parseListenAddress(text);
       // The loader validated every address; a string here would be a validator bug, reported as such.
       if (typeof parsed === 'string') throw new Error(`unvalidated listen address: ${parsed}`);
