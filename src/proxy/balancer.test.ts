@@ -29,3 +29,31 @@ describe('SmoothWeightedBalancer', () => {
     expect(() => new SmoothWeightedBalancer([])).toThrow(RangeError);
   });
 });
+
+describe('SmoothWeightedBalancer.pickAmong', () => {
+  it('spreads picks over the targets it does not skip, by their weights', () => {
+    const balancer = new SmoothWeightedBalancer([1, 1, 1]);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 30; i++) {
+      const picked = balancer.pickAmong((index) => index === 0);
+      counts[picked] = (counts[picked] ?? 0) + 1;
+    }
+    expect(counts).toEqual([0, 15, 15]);
+  });
+
+  it('returns -1 when every target is skipped', () => {
+    expect(new SmoothWeightedBalancer([2, 3]).pickAmong(() => true)).toBe(-1);
+  });
+
+  it('goes back to the plain weighted order once nothing is skipped', () => {
+    const balancer = new SmoothWeightedBalancer([1, 1]);
+    balancer.pickAmong((index) => index === 1);
+    balancer.pickAmong((index) => index === 1);
+    const counts = [0, 0];
+    for (let i = 0; i < 10; i++) {
+      const picked = balancer.pick();
+      counts[picked] = (counts[picked] ?? 0) + 1;
+    }
+    expect(counts).toEqual([5, 5]);
+  });
+});

@@ -9,6 +9,10 @@
  * - Errors before the response head → a rendered error (502/504/413); after it → the client response is
  *   destroyed (HTTP/1.1 incomplete body, HTTP/2 RST_STREAM), never a clean end.
  * - Deadline: `timeouts.total` covers the whole exchange unless the response is text/event-stream.
+ * - Circuit breakers (upstreams with `circuit_breaker`): an attempt goes only to a target whose breaker
+ *   admits it, and gives it one verdict: a failure status, connect error or timeout before the head is a
+ *   failure, any other head a success, a client that leaves or a body over the limit no verdict. Every
+ *   target refusing → 503 circuit_open with Retry-After.
  * - Response head of a stream (SSE, or no Content-Length) on HTTP/1.1: it leaves with the first body chunk
  *   when that chunk came in the same upstream read (one write, one packet: the usual case), else a microtask
  *   flushes it alone once undici's parser returns, so a client never waits for a slow first token to see it.
@@ -28,6 +32,7 @@ import { LimitedBody, upstreamBody } from './request-body.ts';
 import type { GeneratedResponseOptions } from './respond-error.ts';
 import { respondError, writeResponseHead } from './respond-error.ts';
 import type { PathRewriter } from './rewrite.ts';
+import type { TargetBreaker } from './target-breakers.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
 type DispatchController = Dispatcher.DispatchController;
@@ -66,6 +71,12 @@ const CLIENT_GONE = new Error('client closed the connection');
 const DEADLINE = new GatewayError('upstream_timeout', 'the upstream exceeded the total deadline');
 const EVENT_STREAM = 'text/event-stream';
 
+/** undici refusing what the client sent (bad header, body shorter than its length): not the target's fault. */
+function isClientSideError(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH';
+}
+
 function timeoutOrConnectError(err: Error, connecting: boolean): GatewayError {
   if (isGatewayError(err)) return err;
   const code = (err as { code?: unknown }).code;
@@ -97,6 +108,8 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   /** HTTP/1.1 stream head written but not sent yet: it goes with the first chunk or a microtask sends it. */
   #isHeadPending = false;
   #hasDeadline = false;
+  /** The breaker of the current attempt's target until it has its verdict. */
+  #breaker: TargetBreaker | null = null;
 
   constructor(
     res: GatewayResponse,
@@ -124,15 +137,35 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
       sharedDeadlines.add(this, totalMs);
     }
     this.#target = this.#route.upstream.pick();
+    if (this.#target < 0) {
+      this.#failCircuitOpen();
+      return;
+    }
     this.#dispatch();
   }
 
   #dispatch(): void {
-    this.#attempts++;
-    const target = this.#route.upstream.targets[this.#target];
-    if (target === undefined) {
-      this.#fail(new GatewayError('no_upstream_available'));
-      return;
+    const targets = this.#route.upstream.targets;
+    let target = targets[this.#target];
+    for (;;) {
+      this.#attempts++;
+      if (target === undefined) {
+        this.#fail(new GatewayError('no_upstream_available'));
+        return;
+      }
+      const breaker = target.breaker;
+      if (breaker === null) break;
+      if (breaker.tryAcquire()) {
+        this.#breaker = breaker;
+        break;
+      }
+      // Half-open with its probes out (or opened since the pick): the next target, each considered once.
+      if (this.#attempts >= targets.length) {
+        this.#failCircuitOpen();
+        return;
+      }
+      this.#target = (this.#target + 1) % targets.length;
+      target = targets[this.#target];
     }
     this.#obs?.onUpstreamStart(this.#route.upstream.name, target.origin);
     try {
@@ -157,6 +190,12 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
       return;
     }
     this.#phase = PHASE_RESPONDING;
+    const breaker = this.#breaker;
+    if (breaker !== null) {
+      this.#breaker = null;
+      if (this.#route.upstream.breakers?.isFailureStatus(statusCode) === true) breaker.onFailure();
+      else breaker.onSuccess();
+    }
     const res = this.#res;
     const out = copyResponseHeaders(headers);
     out['x-request-id'] = this.#requestId;
@@ -213,8 +252,15 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     const res = this.#res;
     const body = this.#body;
     if (body instanceof LimitedBody && body.isTooLarge) {
+      this.#cancelVerdict();
       this.#fail(new GatewayError('body_too_large'), true);
       return;
+    }
+    const breaker = this.#breaker;
+    if (breaker !== null) {
+      this.#breaker = null;
+      if (isClientSideError(err)) breaker.onCancel();
+      else breaker.onFailure();
     }
     if (this.#phase === PHASE_RESPONDING) {
       this.#finish();
@@ -237,10 +283,31 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     if (this.#phase === PHASE_DONE) return;
     const wasResponding = this.#phase === PHASE_RESPONDING;
     this.#phase = PHASE_DONE;
+    const breaker = this.#breaker;
+    if (breaker !== null) {
+      this.#breaker = null;
+      breaker.onFailure();
+    }
     this.#obs?.onUpstreamError(DEADLINE.code);
     this.#ctl?.abort(DEADLINE);
     if (wasResponding) this.#res.destroy(DEADLINE);
     else respondError(this.#res, DEADLINE, this.#requestId, this.#route.generated);
+  }
+
+  /** Every target's circuit is open (or its probes are out): 503 with the time to the first probe. */
+  #failCircuitOpen(): void {
+    const retryAfterMs = this.#route.upstream.breakers?.retryAfterMs() ?? 1000;
+    const err = new GatewayError('circuit_open', undefined, { headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } });
+    this.#obs?.onUpstreamError(err.code);
+    this.#fail(err);
+  }
+
+  #cancelVerdict(): void {
+    const breaker = this.#breaker;
+    if (breaker !== null) {
+      this.#breaker = null;
+      breaker.onCancel();
+    }
   }
 
   #fail(err: GatewayError, closeConnection = false): void {
@@ -272,6 +339,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler, DeadlineEntry {
 
   #onClientClose = (): void => {
     if (this.#phase === PHASE_DONE) return;
+    this.#cancelVerdict();
     this.#finish();
     // Before onRequestStart there is no controller yet; onRequestStart aborts on PHASE_DONE.
     this.#ctl?.abort(CLIENT_GONE);

@@ -6,6 +6,9 @@
  * Timeouts: connect (TCP + TLS) is undici's `connect.timeout`; response head and idle-between-chunks
  * are undici's `headersTimeout` / `bodyTimeout`, which run on undici's shared coarse timers and may
  * fire up to ~1 s after the configured value. The total deadline is ours (./deadline-timer.ts).
+ *
+ * With `circuit_breaker` each target has a breaker (./target-breakers.ts): `pick()` leaves targets with
+ * an open circuit out (nginx-style, so the others share their weight) and returns -1 when all are open.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,12 +16,16 @@ import type { ConnectionOptions } from 'node:tls';
 import { Pool } from 'undici';
 import type { TargetConfig, UpstreamConfig } from '../config/schema.ts';
 import { SmoothWeightedBalancer } from './balancer.ts';
+import { TargetBreakers } from './target-breakers.ts';
+import type { BreakerFactory, TargetBreaker } from './target-breakers.ts';
 
 export interface UpstreamTarget {
   /** "http://host:port" or "https://host:port". */
   readonly origin: string;
   readonly weight: number;
   readonly pool: Pool;
+  /** The target's circuit breaker; null when the upstream has no `circuit_breaker`. */
+  readonly breaker: TargetBreaker | null;
 }
 
 export interface UpstreamTimeouts {
@@ -34,7 +41,12 @@ export interface UpstreamPool {
   readonly targets: readonly UpstreamTarget[];
   readonly preserveHost: boolean;
   readonly timeouts: UpstreamTimeouts;
-  /** Index of the target the next request starts with (smooth weighted round-robin). */
+  /** The targets' breakers (null without `circuit_breaker`): failure statuses and Retry-After. */
+  readonly breakers: TargetBreakers | null;
+  /**
+   * Index of the target the next request starts with (smooth weighted round-robin over the targets
+   * whose circuit is not open), or -1 when every circuit is open.
+   */
   pick(): number;
   /** Waits for in-flight requests, then closes the connections (generation retirement). */
   close(): Promise<void>;
@@ -114,14 +126,27 @@ function poolOptions(cfg: UpstreamConfig, origin: string, configDir: string): Po
   return options;
 }
 
-/** Throws on an unparsable target (config validation reports these before we get here). */
-export function createUpstreamPool(name: string, cfg: UpstreamConfig, configDir: string): UpstreamPool {
+/**
+ * Throws on an unparsable target (config validation reports these before we get here). `createBreaker`
+ * builds the targets' circuit breakers when the upstream has `circuit_breaker` (without it, none).
+ */
+export function createUpstreamPool(name: string, cfg: UpstreamConfig, configDir: string, createBreaker?: BreakerFactory): UpstreamPool {
   const useTls = cfg.tls !== undefined;
-  const targets: UpstreamTarget[] = cfg.targets.map((t) => {
+  const parsedTargets = cfg.targets.map((t) => {
     const parsed = parseTarget(t, useTls);
     if (typeof parsed === 'string') throw new Error(`upstream "${name}": ${parsed}`);
-    return { origin: parsed.origin, weight: parsed.weight, pool: new Pool(parsed.origin, poolOptions(cfg, parsed.origin, configDir)) };
+    return parsed;
   });
+  const breakers =
+    cfg.circuit_breaker === undefined || createBreaker === undefined
+      ? null
+      : new TargetBreakers(name, parsedTargets.map((t) => t.origin), cfg.circuit_breaker, createBreaker);
+  const targets: UpstreamTarget[] = parsedTargets.map((parsed, i) => ({
+    origin: parsed.origin,
+    weight: parsed.weight,
+    pool: new Pool(parsed.origin, poolOptions(cfg, parsed.origin, configDir)),
+    breaker: breakers?.breakers[i] ?? null,
+  }));
   const balancer = new SmoothWeightedBalancer(targets.map((t) => t.weight));
   const timeouts: UpstreamTimeouts = {
     connectMs: cfg.timeouts.connect,
@@ -134,7 +159,11 @@ export function createUpstreamPool(name: string, cfg: UpstreamConfig, configDir:
     targets,
     preserveHost: cfg.preserve_host,
     timeouts,
-    pick: () => balancer.pick(),
+    breakers,
+    pick:
+      breakers === null
+        ? () => balancer.pick()
+        : () => (breakers.openCount === 0 ? balancer.pick() : balancer.pickAmong(breakers.isOpen)),
     close: async () => {
       await Promise.all(targets.map((t) => t.pool.close().catch(() => undefined)));
     },
