@@ -19,6 +19,8 @@ import { compileRewrite } from '../proxy/rewrite.ts';
 import { compileRouteTable } from '../proxy/router.ts';
 import type { RouteTable } from '../proxy/router.ts';
 import { createUpstreamPool } from '../proxy/upstream-pool.ts';
+import { CircuitBreaker } from '../limits/circuit-breaker.ts';
+import type { BreakerFactory } from '../proxy/target-breakers.ts';
 import type { UpstreamPool } from '../proxy/upstream-pool.ts';
 import { loadCertificates } from './tls-context.ts';
 import type { LoadedCertificate } from './tls-context.ts';
@@ -107,10 +109,13 @@ function compileLocation(
  * Throws on what validation should have caught (unreadable certificate, invalid rewrite). `usageSink`
  * receives the AI layer's usage record of every AI request (observability: tokens, TTFT, the access log).
  */
+/** The proxy's circuit breakers (upstreams with `circuit_breaker`): the pure state machine of src/limits. */
+const createCircuitBreaker: BreakerFactory = (options) => new CircuitBreaker(options);
+
 export function compileRuntime(config: Config, configDir: string, usageSink?: UsageSink): Runtime {
   const upstreams = new Map<string, UpstreamPool>();
   try {
-    for (const [name, cfg] of Object.entries(config.upstreams)) upstreams.set(name, createUpstreamPool(name, cfg, configDir));
+    for (const [name, cfg] of Object.entries(config.upstreams)) upstreams.set(name, createUpstreamPool(name, cfg, configDir, createCircuitBreaker));
     const certificates = loadCertificates(config.certificates, configDir);
     const servers = new Map<string, ServerRuntime>();
     let hasAi = false;
