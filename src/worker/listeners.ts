@@ -38,8 +38,14 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** What a listener reads of its server (a ServerRuntime, or the admin listener's fixed settings). */
+export interface ListenerServer {
+  readonly name: string;
+  readonly config: Pick<ServerRuntime['config'], 'http2' | 'keepalive_timeout' | 'request_header_timeout'> & Partial<Pick<ServerRuntime['config'], 'tls'>>;
+}
+
 export interface ListenerOptions {
-  readonly server: ServerRuntime;
+  readonly server: ListenerServer;
   readonly handler: RequestHandler;
   /** Required for TLS servers. */
   readonly sni: SniSelector | null;
@@ -52,7 +58,7 @@ const H2_PREFACE_START = Buffer.from('PRI ');
 
 function ignore(): void {}
 
-function httpOptions(server: ServerRuntime): { keepAliveTimeout: number; headersTimeout: number; requestTimeout: number; noDelay: boolean } {
+function httpOptions(server: ListenerServer): { keepAliveTimeout: number; headersTimeout: number; requestTimeout: number; noDelay: boolean } {
   // requestTimeout 0: a long upload or stream must not be cut by node; the head has headersTimeout.
   return { keepAliveTimeout: server.config.keepalive_timeout, headersTimeout: server.config.request_header_timeout, requestTimeout: 0, noDelay: true };
 }
