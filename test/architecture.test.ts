@@ -21,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   acme: ['core', 'lib', 'config'],
   notify: ['core', 'lib', 'config'],
   admin: ['core', 'lib', 'config', 'observability'],
-  master: ['core', 'lib', 'config', 'observability', 'acme', 'limits', 'notify'],
+  master: ['core', 'lib', 'config', 'observability', 'acme', 'limits', 'notify', 'admin'],
   worker: ['core', 'lib', 'config', 'ai', 'proxy', 'plugins', 'limits', 'observability', 'admin', 'acme'],
   cli: ['core', 'lib', 'config', 'master', 'worker'],
 };
