@@ -104,14 +104,14 @@ function compileLocation(
   };
 }
 
+/** The proxy's circuit breakers (upstreams with `circuit_breaker`): the pure state machine of src/limits. */
+const createCircuitBreaker: BreakerFactory = (options) => new CircuitBreaker(options);
+
 /**
  * Compiles a validated config. Relative file paths (certificates, CA files) resolve against `configDir`.
  * Throws on what validation should have caught (unreadable certificate, invalid rewrite). `usageSink`
  * receives the AI layer's usage record of every AI request (observability: tokens, TTFT, the access log).
  */
-/** The proxy's circuit breakers (upstreams with `circuit_breaker`): the pure state machine of src/limits. */
-const createCircuitBreaker: BreakerFactory = (options) => new CircuitBreaker(options);
-
 export function compileRuntime(config: Config, configDir: string, usageSink?: UsageSink): Runtime {
   const upstreams = new Map<string, UpstreamPool>();
   try {
