@@ -1,12 +1,13 @@
 /**
  * The command line. `-c PATH` runs the master and its workers (docs/operations.md), `-c PATH -t` only
  * validates, `-s COMMAND` talks to a running master, `-d`/`-u` start in the background or take over from
- * the running master, `config schema` prints the JSON Schema.
+ * the running master, `config schema` prints the JSON Schema, `encrypt-key` encrypts a provider key.
  */
 import { Command } from 'commander';
 import { VERSION } from '../core/version.ts';
 import type { CliIo } from './cli-io.ts';
 import { printSchema } from './print-schema.ts';
+import { readStdin, runEncryptKey } from './encrypt-key.ts';
 import { serveWithWorkers } from './serve-workers.ts';
 import { runControlCommand, runDaemonCommand, runUpgradeCommand } from '../master/master-cli.ts';
 import { testConfig } from './test-config.ts';
@@ -81,5 +82,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .command('schema')
     .description('print the JSON Schema of the configuration')
     .action(() => setExitCode(printSchema(io)));
+  program
+    .command('encrypt-key')
+    .description('read a provider key on stdin, print it as an enc:v1: value for providers.<name>.keys (master key: $LOUAILINK_MASTER_KEY)')
+    .action(async () => setExitCode(await runEncryptKey({ io, readInput: () => readStdin(io), env: process.env })));
   return program;
 }
