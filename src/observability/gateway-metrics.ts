@@ -119,6 +119,17 @@ export class GatewayMetrics {
     labelNames: ['provider', 'key_id'],
     aggregator: 'max',
   });
+  readonly circuitBreakerState = new GaugeFamily({
+    name: 'louailink_circuit_breaker_state',
+    help: 'Circuit of a proxied upstream target: 0 closed, 1 open, 2 half-open (the highest among workers; each worker has its own breakers).',
+    labelNames: ['upstream', 'target'],
+    aggregator: 'max',
+  });
+  readonly circuitBreakerTransitions = new CounterFamily({
+    name: 'louailink_circuit_breaker_transitions_total',
+    help: 'State changes of the circuit of a proxied upstream target, by the state entered.',
+    labelNames: ['upstream', 'target', 'to'],
+  });
 
   readonly #families = [
     this.httpRequests,
@@ -138,6 +149,8 @@ export class GatewayMetrics {
     this.aiTimePerOutputToken,
     this.aiTruncatedStreams,
     this.aiKeyCooldown,
+    this.circuitBreakerState,
+    this.circuitBreakerTransitions,
   ];
 
   /** Every family in prom-client's JSON shape (families without series included, so HELP/TYPE show). */
