@@ -190,6 +190,25 @@ describe('regressions (bugs other gateways ship)', () => {
     expect(toolInputs(outB)).toEqual([{ who: 'b' }]);
   });
 
+  it("claude-code-proxy #99 / sglang #29169: Claude Code's per-conversation billing-header line never reaches an OpenAI upstream's prompt prefix", () => {
+    const translate = (suffix: string, task: string) => new AnthropicToOpenAiTranslator({ clientModel: 'c', upstreamModel: 'u', maxOutputTokens: 100, strict: false }).translateRequest({
+      model: 'c', max_tokens: 10,
+      system: [{ type: 'text', text: `x-anthropic-billing-header: cc_version=2.1.197.${suffix}; cc_entrypoint=sdk-cli;` }, { type: 'text', text: 'You are a Claude agent.' }],
+      messages: [{ role: 'user', content: task }],
+    }).body.messages[0];
+    expect(translate('595', 'Create hello.txt')).toEqual({ role: 'system', content: 'You are a Claude agent.' });
+    expect(translate('123', 'say hi')).toEqual(translate('595', 'Create hello.txt'));
+  });
+
+  it("bifrost (OpenAI's 64-character user): Claude Code's JSON user_id goes upstream as a stable 64-character id, not a 400", () => {
+    const userId = JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: '6a448c45-4131-4116-8f6e-1d65539c8056' });
+    const userOf = (id: string) => new AnthropicToOpenAiTranslator({ clientModel: 'c', upstreamModel: 'u', maxOutputTokens: 100, strict: false })
+      .translateRequest({ model: 'c', max_tokens: 10, metadata: { user_id: id }, messages: [{ role: 'user', content: 'x' }] }).body.user;
+    expect(userOf(userId)).toMatch(/^[0-9a-f]{64}$/);
+    expect(userOf(userId)).toBe(userOf(userId));
+    expect(userOf('user-42')).toBe('user-42');
+  });
+
   it('§2.4: an Anthropic 529 reaches OpenAI clients as 503 with retry-after kept', () => {
     const error = openAiClient().translateError(529, '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}', { 'retry-after': '3' });
     expect({ status: error.status, retryAfter: error.headers['retry-after'] }).toEqual({ status: 503, retryAfter: '3' });

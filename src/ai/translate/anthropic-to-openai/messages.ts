@@ -7,6 +7,7 @@
  * upstream wants it back as `reasoning_content`; `cache_control` is a caching hint that OpenAI does not
  * have: it is left out silently, except for Claude-compatible upstreams (OpenRouter, LiteLLM in front of
  * Claude), which take it on content parts. Long tool names go through the request's ToolNameMap.
+ * Claude Code's per-conversation attribution line is removed from system prompts (billing-header.ts).
  */
 import type {
   ChatCompletionAssistantMessageParam,
@@ -19,6 +20,7 @@ import { contentText } from '../../chat-request.ts';
 import { isRecord } from '../json-values.ts';
 import type { ParamReport } from '../param-report.ts';
 import type { ToolNameMap } from '../tool-names.ts';
+import { stripBillingHeader } from './billing-header.ts';
 
 /** Text blocks of system prompts and tool results are joined with a newline. */
 const JOIN = '\n';
@@ -183,14 +185,14 @@ function assistantMessage(blocks: readonly unknown[], opts: ConvertOptions): Ass
 export function convertMessages(system: unknown, messages: readonly unknown[], opts: ConvertOptions): ChatCompletionMessageParam[] {
   const { report } = opts;
   const out: ChatCompletionMessageParam[] = [];
-  const prompt = systemContent(system, opts);
+  const prompt = systemContent(stripBillingHeader(system), opts);
   if (prompt.length > 0) out.push({ role: 'system', content: prompt });
   for (const message of messages) {
     if (!isRecord(message)) continue;
     const content = message.content;
     switch (message.role) {
       case 'system': {
-        const text = systemContent(content, opts);
+        const text = systemContent(stripBillingHeader(content), opts);
         if (text.length > 0) out.push({ role: 'system', content: text });
         break;
       }

@@ -5,6 +5,7 @@
  * ToolNameMap that the response and stream translators use to restore them. Every parameter that is
  * dropped or changed is reported by name (or rejected in strict mode).
  */
+import { createHash } from 'node:crypto';
 import type {
   ChatCompletionFunctionTool,
   ChatCompletionToolChoiceOption,
@@ -41,6 +42,17 @@ export interface TranslatedAnthropicRequest extends TranslatedRequest<OpenAiRequ
 
 /** OpenAI accepts at most 4 stop strings. */
 const MAX_STOP = 4;
+
+/**
+ * OpenAI's `user` (and its successor `safety_identifier`) takes at most 64 characters; Claude Code's
+ * `metadata.user_id` is a ~150-character JSON string (device, account, session) that OpenAI answers with a 400.
+ */
+const MAX_USER_CHARS = 64;
+
+/** The client's user id, or an opaque and stable stand-in of exactly 64 characters (its sha256) when it is longer. */
+function upstreamUser(userId: string): string {
+  return userId.length <= MAX_USER_CHARS ? userId : createHash('sha256').update(userId).digest('hex');
+}
 
 /** Fields mapped here; `cache_control` is a caching hint left out silently; anything else is reported. */
 const HANDLED = new Set([
@@ -85,7 +97,7 @@ export function translateAnthropicRequest(body: AnthropicRequestIn, opts: Anthro
 
   if (isRecord(body.metadata)) {
     for (const [key, value] of Object.entries(body.metadata)) {
-      if (key === 'user_id' && typeof value === 'string' && value !== '') out.user = value;
+      if (key === 'user_id' && typeof value === 'string' && value !== '') out.user = upstreamUser(value);
       else if (isPresent(value)) report.drop(`metadata.${key}`);
     }
   }
