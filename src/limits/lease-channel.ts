@@ -3,6 +3,7 @@
  * Both sides ignore every other message, so they sit next to the master/worker protocol of core/ipc.ts.
  */
 import { ClusterCounterStore } from './cluster-counter-store.ts';
+import { setProcessCounterStore } from './counter-store.ts';
 import { LeaseCache } from './lease-cache.ts';
 import type { LeaseLedger } from './lease-ledger.ts';
 import { isLeaseGrantMessage, isLeaseRequestMessage, isTokenCountMessage } from './lease-protocol.ts';
@@ -74,5 +75,12 @@ export function connectClusterCounterStore(channel: WorkerLimitChannel, now: () 
     else if (isTokenCountMessage(message)) tokens.onCount(message);
   });
   channel.once('disconnect', () => store.detach());
+  return store;
+}
+
+/** In a cluster worker, before its runtime is compiled: limit plugins count cluster-wide through the master. */
+export function useClusterCounterStore(channel: WorkerLimitChannel): ClusterCounterStore {
+  const store = connectClusterCounterStore(channel);
+  setProcessCounterStore(store);
   return store;
 }
