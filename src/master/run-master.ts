@@ -10,6 +10,7 @@ import type { LogRotation } from '../lib/log-rotator.ts';
 import type { BasicConfig } from '../config/schema.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
+import { LeaseService } from './lease-service.ts';
 import { MetricsAggregator } from './metrics-aggregator.ts';
 import { pidFileOf } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
@@ -84,6 +85,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
       rotator?.configure(rotationOf(next.config.basic));
     },
   });
+  // Cluster-wide limits: one ledger for the master's lifetime (counts survive reloads), every worker served.
+  const leases = new LeaseService({ workerCount: () => supervisor.workerCount });
   // --log with basic.log_rotate: the master renames the file and every process reopens it (one file family).
   const rotator = options.logFile === undefined ? undefined : new LogRotator({
     file: options.logFile,
