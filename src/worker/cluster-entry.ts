@@ -3,7 +3,11 @@
  * before anything heavy is imported, so the master's messages are never missed; the gateway is loaded
  * when the master sends `start`, and listens on the master's handles instead of binding.
  */
+import { useClusterCounterStore } from '../limits/lease-channel.ts';
 import { runClusterWorker } from './cluster-worker.ts';
+
+// Limits count cluster-wide through the master (leases, token counts) in every runtime this worker compiles.
+useClusterCounterStore(process);
 
 runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
   const [{ createAppLog }, { startGateway }, { ConnectionDrain }] = await Promise.all([
