@@ -10,6 +10,7 @@ import type { LogRotation } from '../lib/log-rotator.ts';
 import type { BasicConfig } from '../config/schema.ts';
 import type { CrashPolicyOptions } from './crash-policy.ts';
 import { Master } from './master.ts';
+import { KeyStateService } from './key-state-service.ts';
 import { LeaseService } from './lease-service.ts';
 import { MetricsAggregator } from './metrics-aggregator.ts';
 import { pidFileOf } from './pid-file.ts';
@@ -65,6 +66,8 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const logger = appLog.logger.child({ role: 'master' });
   // Before the first fork: workers report metrics and usage from their start.
   const metricsAggregator = new MetricsAggregator(logger);
+  // Provider key cooldowns shared by every worker of every generation (a reload keeps them).
+  const keyStates = new KeyStateService(loaded.config.providers);
   const notifier = new Notifier({ name: loaded.config.basic.name, logger });
   notifier.configure(loaded.config.notifications);
   let master: Master | undefined;
@@ -81,6 +84,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     onGiveUp: (code) => void master?.giveUp(code),
     notify: (notification) => notifier.notify(notification),
     onConfigApplied: (next) => {
+      keyStates.configure(next.config.providers);
       notifier.configure(next.config.notifications, next.config.basic.name);
       rotator?.configure(rotationOf(next.config.basic));
     },
