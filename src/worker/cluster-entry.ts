@@ -3,11 +3,14 @@
  * before anything heavy is imported, so the master's messages are never missed; the gateway is loaded
  * when the master sends `start`, and listens on the master's handles instead of binding.
  */
+import { linkProcessKeyStates } from '../ai/routing/key-state-link.ts';
 import { useClusterCounterStore } from '../limits/lease-channel.ts';
 import { runClusterWorker } from './cluster-worker.ts';
 
 // Limits count cluster-wide through the master (leases, token counts) in every runtime this worker compiles.
 useClusterCounterStore(process);
+// Provider key cooldowns mirror the master's map (sent once on subscribe, then every change).
+const keyStatesSynced = linkProcessKeyStates(process).synced;
 
 runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
   const [{ createAppLog }, { startGateway }, { ConnectionDrain }] = await Promise.all([
@@ -19,6 +22,7 @@ runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
   const log = createAppLog({ level: basic.log_level, name: basic.name, file: logFile });
   const logger = log.logger.child({ role: 'worker', generation, slot });
   const drain = new ConnectionDrain();
+  await keyStatesSynced; // no request may use a key that another generation has cooled
   const gateway = await startGateway({ loaded, logger, handles, drain, identity: { generation, slot }, observabilityChannel: process });
   return {
     addresses: gateway.addresses,
