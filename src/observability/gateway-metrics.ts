@@ -130,6 +130,17 @@ export class GatewayMetrics {
     help: 'State changes of the circuit of a proxied upstream target, by the state entered.',
     labelNames: ['upstream', 'target', 'to'],
   });
+  readonly aiProviderCircuitState = new GaugeFamily({
+    name: 'louailink_ai_provider_circuit_state',
+    help: 'Circuit of an AI provider with circuit_breaker: 0 closed, 1 open, 2 half-open (the highest among workers; each worker has its own breakers).',
+    labelNames: ['provider'],
+    aggregator: 'max',
+  });
+  readonly aiProviderCircuitTransitions = new CounterFamily({
+    name: 'louailink_ai_provider_circuit_transitions_total',
+    help: 'State changes of the circuit of an AI provider, by the state entered.',
+    labelNames: ['provider', 'to'],
+  });
 
   readonly #families = [
     this.httpRequests,
@@ -151,6 +162,8 @@ export class GatewayMetrics {
     this.aiKeyCooldown,
     this.circuitBreakerState,
     this.circuitBreakerTransitions,
+    this.aiProviderCircuitState,
+    this.aiProviderCircuitTransitions,
   ];
 
   /** Every family in prom-client's JSON shape (families without series included, so HELP/TYPE show). */
