@@ -102,5 +102,7 @@ export const AI_CIRCUIT_CHANNEL = 'louailink:ai:circuit';
 
 export interface ProviderCircuitEvent {
   readonly provider: string;
-  readonly state: ProviderCircuitState;
+  /** null: the breaker was just built (a new config), `to` is its initial state. */
+  readonly from: ProviderCircuitState | null;
+  readonly to: ProviderCircuitState;
 }

@@ -70,9 +70,9 @@ describe('ProviderCircuits', () => {
       advance(10_000);
       circuits.isOpen('guarded');
       expect(events).toEqual([
-        { provider: 'guarded', state: 'closed' },
-        { provider: 'guarded', state: 'open' },
-        { provider: 'guarded', state: 'half-open' },
+        { provider: 'guarded', from: null, to: 'closed' },
+        { provider: 'guarded', from: 'closed', to: 'open' },
+        { provider: 'guarded', from: 'open', to: 'half-open' },
       ]);
     } finally {
       unsubscribe(AI_CIRCUIT_CHANNEL, listener);

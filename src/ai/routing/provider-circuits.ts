@@ -47,8 +47,8 @@ export type CircuitVerdict = 'success' | 'failure' | 'cancel';
 
 const circuitChannel = channel(AI_CIRCUIT_CHANNEL);
 
-function publish(provider: string, state: ProviderCircuitState): void {
-  if (circuitChannel.hasSubscribers) circuitChannel.publish({ provider, state } satisfies ProviderCircuitEvent);
+function publish(provider: string, from: ProviderCircuitState | null, to: ProviderCircuitState): void {
+  if (circuitChannel.hasSubscribers) circuitChannel.publish({ provider, from, to } satisfies ProviderCircuitEvent);
 }
 
 /** The breakers of one config's providers (built once per config; a provider without `circuit_breaker` has none). */
@@ -60,9 +60,9 @@ export class ProviderCircuits {
     for (const [name, provider] of Object.entries(providers)) {
       if (provider.type === 'mock' || provider.circuit_breaker === undefined) continue;
       const { failures, cooldown, half_open_probes: halfOpenProbes } = provider.circuit_breaker;
-      const onStateChange = (_from: ProviderCircuitState, to: ProviderCircuitState): void => publish(name, to);
+      const onStateChange = (from: ProviderCircuitState, to: ProviderCircuitState): void => publish(name, from, to);
       this.#circuits.set(name, factory({ failureThreshold: failures, cooldownMs: cooldown, halfOpenProbes, onStateChange }));
-      publish(name, 'closed');
+      publish(name, null, 'closed');
     }
   }
 
