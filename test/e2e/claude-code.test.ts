@@ -45,6 +45,8 @@ models:
     aliases: [claude-sonnet-4-5, claude-haiku-4-5, claude-opus-4-8]
     max_output_tokens: 16000
     providers: { local: ${UPSTREAM_MODEL} }
+observability:
+  access_log: { format: '$request $status', file: logs/access.log }
 `);
   gateway = startLouailink(['-c', dir.path]);
   await gateway.waitForLog((line) => line.msg === 'louailink started', 20_000);
@@ -93,6 +95,16 @@ async function claude(prompt: string, cwd: string, extraArgs: readonly string[] 
   return JSON.parse(run.stdout) as ClaudeResult;
 }
 
+/** The access log once `isComplete` says so (the worker writes it asynchronously), or after 10 s. */
+async function accessLog(isComplete: (lines: readonly string[]) => boolean): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await readFile(join(dir.path, 'logs', 'access.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    if (isComplete(found) || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function chatRequests(): RecordedRequest[] {
   return mock.requests.filter((r) => r.path.endsWith('/chat/completions'));
 }
@@ -136,6 +148,10 @@ describe('Claude Code through louailink against an OpenAI-compatible model', () 
     const toolMessage = second.find((m) => m.role === 'tool');
     expect(toolMessage?.tool_call_id).toBe(call?.id);
     expect(String(toolMessage?.content)).toContain(path);
+
+    // Its connectivity probe and the beta query string are answered, not turned into errors.
+    const log = await accessLog((lines) => lines.filter((line) => line.startsWith('POST ')).length >= 2);
+    expect([...log].sort()).toEqual(['HEAD / HTTP/1.1 200', 'POST /v1/messages?beta=true HTTP/1.1 200', 'POST /v1/messages?beta=true HTTP/1.1 200']);
   }, 60_000);
 
   it('runs two tool calls of one turn (Bash and Write, streamed interleaved) and sends both results back', async () => {
