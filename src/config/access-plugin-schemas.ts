@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { duration } from './schema-units.ts';
+import { duration, sizeWithDefault } from './schema-units.ts';
 
 const SHA256_RE = /^sha256:[0-9a-f]{64}$/;
 
@@ -80,6 +80,13 @@ export const requestRestrictionPluginSchema = z.strictObject({
     .record(z.string(), z.union([z.literal(true), z.array(z.string())]))
     .optional()
     .describe('Headers that must be present (`true`) or have one of the listed values; 403 forbidden otherwise.'),
+  params: z
+    .record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1))
+    .optional()
+    .describe(
+      'Allowed values of JSON body parameters, by name (`model`) or dotted path (`reasoning.effort`), checked on requests with a body: an absent parameter or another value gets 403 forbidden naming the parameter; list `null` to allow it absent.',
+    ),
+  max_body_size: sizeWithDefault('10mb').describe('Largest body read to check `params` on a proxied location (413 above it); AI locations use their own limit.'),
 });
 
 export const corsPluginSchema = z.strictObject({
