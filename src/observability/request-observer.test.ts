@@ -122,6 +122,60 @@ describe('RequestObserver', () => {
     expect(text).toContain('streaming_bytes_total{provider="openai-main"} 900');
   });
 
+  it('counts every AI upstream attempt with its status, time to first byte and error, and logs the last one', async () => {
+    const metrics = new GatewayMetrics();
+    const writer = memoryWriter();
+    const observer = new RequestObserver({
+      metrics,
+      locationNames: ['ai'],
+      aiLocationNames: ['ai'],
+      providerTypes: new Map([['flaky', 'openai'], ['dead', 'openai'], ['claude', 'anthropic']]),
+      accessLog: { format: compileLogFormat('$upstream $upstream_status $upstream_response_time $error $body_bytes_sent $stream_events'), writer },
+    });
+    const a = fakeExchange('POST', '/v1/chat/completions');
+    observer.route(observer.start(a.req, a.res, 'r1'), 'ai');
+    observer.usageSink.record({
+      requestId: 'r1', locationName: 'ai', endpoint: 'chat_completions', clientDialect: 'openai', clientModel: 'm', model: 'm',
+      provider: 'claude', upstreamModel: 'c', keyId: 'claude:1', attempts: 3, status: 200, isStream: true,
+      inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
+      timeToFirstTokenMs: 300, durationMs: 900, outcome: 'stream_error', streamEvents: 4, bodyBytes: 321,
+      upstreamAttempts: [
+        { provider: 'flaky', keyId: 'flaky:1', status: 503, headerMs: 40, errorType: undefined },
+        { provider: 'dead', keyId: 'dead:1', status: 0, headerMs: undefined, errorType: 'upstream_connect_error' },
+        { provider: 'claude', keyId: 'claude:1', status: 200, headerMs: 250, errorType: 'upstream_error' },
+      ],
+    });
+    a.finish(200);
+    expect(writer.lines).toEqual(['claude 200 0.250 upstream_error 321 4\n']);
+    const text = await exposition(metrics);
+    expect(text).toContain('upstream_requests_total{upstream="flaky",provider="openai",status="503"} 1');
+    expect(text).toContain('upstream_requests_total{upstream="claude",provider="anthropic",status="200"} 1');
+    expect(text).not.toContain('upstream_requests_total{upstream="dead"');
+    expect(text).toContain('upstream_request_duration_seconds_count{upstream="flaky",provider="openai"} 1');
+    expect(text).toContain('upstream_request_duration_seconds_sum{upstream="claude",provider="anthropic"} 0.25');
+    expect(text).not.toContain('upstream_request_duration_seconds_count{upstream="dead"');
+    expect(text).toContain('upstream_errors_total{upstream="dead",error_type="upstream_connect_error"} 1');
+    expect(text).toContain('upstream_errors_total{upstream="claude",error_type="upstream_error"} 1');
+  });
+
+  it('counts no stream for a stream request answered with an error', async () => {
+    const metrics = new GatewayMetrics();
+    const observer = new RequestObserver({ metrics, locationNames: ['ai'], aiLocationNames: ['ai'], accessLog: null });
+    const a = fakeExchange('POST', '/v1/chat/completions');
+    observer.route(observer.start(a.req, a.res, 'r1'), 'ai');
+    observer.usageSink.record({
+      requestId: 'r1', locationName: 'ai', endpoint: 'chat_completions', clientDialect: 'openai', clientModel: 'm', model: 'm',
+      provider: 'p', upstreamModel: 'u', keyId: undefined, attempts: 1, status: 503, isStream: true,
+      inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
+      timeToFirstTokenMs: undefined, durationMs: 10, outcome: 'upstream_error', streamEvents: 0, bodyBytes: 80,
+      upstreamAttempts: [{ provider: 'p', keyId: undefined, status: 503, headerMs: 5, errorType: undefined }],
+    });
+    a.finish(503);
+    const text = await exposition(metrics);
+    expect(text).toContain('upstream_requests_total{upstream="p",provider="none",status="503"} 1');
+    expect(text).not.toContain('streaming_duration_seconds_count{provider="p"}');
+  });
+
   it('feeds the usage tracker with per-location deltas, masked tokens and key states', () => {
     const observer = new RequestObserver({ metrics: new GatewayMetrics(), locationNames: ['api'], accessLog: null });
     const a = fakeExchange('GET', '/', { authorization: 'Bearer sk-live-0123456789abcdef' });

@@ -128,9 +128,10 @@ export class RequestObserver {
       m.httpRequests.cell(record.method, record.location, String(record.status)).value++;
       m.httpDuration.observe(m.httpDuration.cell(record.method, record.location, String(record.status)), seconds);
     }
-    if (record.upstream !== '') {
+    // AI requests count their upstream attempts from the usage report (#onAiUsage).
+    if (record.upstream !== '' && !record.isAi) {
       this.#recordUpstream(record, seconds);
-      if (this.#upstreamLog !== null && !record.isAi) this.#upstreamLog.recordExchange(record);
+      if (this.#upstreamLog !== null) this.#upstreamLog.recordExchange(record);
     }
     const token = presentedToken(record.req.headers);
     if (token !== undefined) this.usage.countToken(maskToken(token));
@@ -152,12 +153,15 @@ export class RequestObserver {
     return cells;
   }
 
-  #recordUpstream(record: RequestRecord, seconds: number): void {
+  /**
+   * One upstream exchange: `upstream_requests_total` by status (0: no response head), the time to the
+   * response head (`headerMs` < 0: none) and the error type ('' : none).
+   */
+  #countUpstream(upstream: string, providerType: string, status: number, headerMs: number, errorType: string): void {
     const m = this.metrics;
-    const upstream = record.upstream;
-    const providerType = record.upstreamProvider;
+    if (errorType !== '') m.upstreamErrors.cell(upstream, errorType).value++;
+    if (status === 0 && headerMs < 0) return; // no answer: no series of requests or durations
     const cells = this.#upstreamCells(upstream, providerType);
-    const status = record.upstreamStatus;
     if (status > 0) {
       let requests = cells.byStatus.get(status);
       if (requests === undefined) {
@@ -166,13 +170,41 @@ export class RequestObserver {
       }
       requests.value++;
     }
-    if (record.upstreamHeaderMs >= 0) m.upstreamDuration.observe(cells.duration, record.upstreamHeaderMs / 1000);
-    if (record.errorType !== '') m.upstreamErrors.cell(upstream, record.errorType).value++;
-    // Proxied streams count under the upstream name; AI streams are counted from the usage report.
-    if (record.isStream && !record.isAi) {
+    if (headerMs >= 0) m.upstreamDuration.observe(cells.duration, headerMs / 1000);
+  }
+
+  /** A proxied exchange; its stream counts under the upstream name. */
+  #recordUpstream(record: RequestRecord, seconds: number): void {
+    const upstream = record.upstream;
+    this.#countUpstream(upstream, record.upstreamProvider, record.upstreamStatus, record.upstreamHeaderMs, record.errorType);
+    if (record.isStream) {
+      const m = this.metrics;
       m.streamingBytes.cell(upstream).value += record.bodyBytes;
       m.streamingEvents.cell(upstream).value += record.streamEvents;
       m.streamingDuration.observe(m.streamingDuration.cell(upstream), seconds);
+    }
+  }
+
+  /**
+   * Every upstream attempt of an AI request (failovers included) under its provider name and type; a
+   * producer that does not list attempts counts one request with the status the client got.
+   */
+  #recordAiAttempts(usage: AiUsageReport, provider: string, providerType: string, record: RequestRecord | undefined): void {
+    const attempts = usage.upstreamAttempts;
+    if (attempts === undefined) {
+      this.#countUpstream(provider, providerType, usage.status, -1, '');
+      return;
+    }
+    for (const attempt of attempts) {
+      const type = this.#providerTypes.get(attempt.provider) ?? NO_PROVIDER;
+      this.#countUpstream(attempt.provider, type, attempt.status, attempt.headerMs ?? -1, attempt.errorType ?? '');
+    }
+    const last = attempts.at(-1);
+    if (record !== undefined && last !== undefined) {
+      record.upstreamProvider = providerType;
+      record.upstreamStatus = last.status;
+      record.upstreamHeaderMs = last.headerMs ?? -1;
+      if (last.errorType !== undefined) record.errorType = last.errorType;
     }
   }
 
@@ -197,7 +229,7 @@ export class RequestObserver {
     }
     if (provider === undefined) return;
     const providerType = this.#providerTypes.get(provider) ?? NO_PROVIDER;
-    m.upstreamRequests.cell(provider, providerType, String(usage.status)).value++;
+    this.#recordAiAttempts(usage, provider, providerType, record);
     const uncachedInput = Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
     if (uncachedInput > 0) m.aiTokens.cell(provider, model, 'input').value += uncachedInput;
     if (usage.outputTokens > 0) m.aiTokens.cell(provider, model, 'output').value += usage.outputTokens;
@@ -211,7 +243,9 @@ export class RequestObserver {
         m.aiTimePerOutputToken.observe(m.aiTimePerOutputToken.cell(provider, model), perToken);
       }
     }
-    if (usage.isStream) {
+    // A stream request answered with an error (JSON) or abandoned before the head is no stream.
+    const isStreamed = usage.isStream && usage.status >= 200 && usage.status < 300;
+    if (isStreamed) {
       m.streamingDuration.observe(m.streamingDuration.cell(provider), usage.durationMs / 1000);
       if (usage.streamEvents !== undefined) m.streamingEvents.cell(provider).value += usage.streamEvents;
       if (usage.bodyBytes !== undefined) m.streamingBytes.cell(provider).value += usage.bodyBytes;
@@ -219,7 +253,7 @@ export class RequestObserver {
     if (record !== undefined) {
       if (usage.bodyBytes !== undefined) record.bodyBytes = usage.bodyBytes;
       if (usage.streamEvents !== undefined) {
-        record.isStream = usage.isStream;
+        record.isStream = isStreamed;
         record.streamEvents = usage.streamEvents;
       }
     }

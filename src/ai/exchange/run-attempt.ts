@@ -3,12 +3,15 @@
  * retry. Nothing reaches the client before the upstream's first usable bytes, so until then every
  * failure (connect error, timeout, error status, a stream that breaks or ends before its first event)
  * is still a failover candidate. After that a failure ends the stream with an error event.
+ * Each attempt is logged in the usage tracker (status, time to the upstream's response head, error type),
+ * and every body byte written to the client is counted there (bytes, and events on streams).
  */
 import { GatewayError, isGatewayError } from '../../core/errors.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import type { ProviderKey } from '../routing/key-ring.ts';
 import { verdictForStatus, type FailureVerdict } from '../routing/failure-verdict.ts';
 import type { UpstreamReply } from '../providers/provider.ts';
+import type { AttemptLog } from '../usage/usage-tracker.ts';
 import { endBody, sendHead, writeBody } from './client-writer.ts';
 import type { ExchangeEnv, ExchangeSpec, PreparedCall } from './exchange-types.ts';
 import type { RelayedError } from './response-relay.ts';
@@ -26,13 +29,18 @@ function errorCodeOf(err: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
-/** A network-level failure (no HTTP answer, or a body that broke before the first byte to the client). */
-export function networkFailure(err: unknown): AttemptResult {
+/** The gateway error for a network-level failure: a timeout, a connect error, or anything else. */
+function networkError(err: unknown): GatewayError {
   const code = errorCodeOf(err);
-  let error: GatewayError;
-  if (TIMEOUT_CODES.has(code)) error = new GatewayError('upstream_timeout', undefined, { cause: err });
-  else if (CONNECT_CODES.has(code)) error = new GatewayError('upstream_connect_error', undefined, { cause: err });
-  else error = isGatewayError(err) ? err : new GatewayError('upstream_error', undefined, { cause: err });
+  if (TIMEOUT_CODES.has(code)) return new GatewayError('upstream_timeout', undefined, { cause: err });
+  if (CONNECT_CODES.has(code)) return new GatewayError('upstream_connect_error', undefined, { cause: err });
+  return isGatewayError(err) ? err : new GatewayError('upstream_error', undefined, { cause: err });
+}
+
+/** A network-level failure (no HTTP answer, or a body that broke before the first byte to the client). */
+export function networkFailure(err: unknown, attempt?: AttemptLog): AttemptResult {
+  const error = networkError(err);
+  if (attempt !== undefined) attempt.errorType = error.code;
   return { kind: 'failed', verdict: { scope: 'provider', reason: error.code, retryAfterMs: undefined }, error };
 }
 
@@ -51,6 +59,8 @@ export async function runAttempt(
   env: ExchangeEnv,
   extraHeaders: Readonly<Record<string, string>>,
 ): Promise<AttemptResult> {
+  const attempt = env.tracker.beginAttempt(target.providerName, key?.id);
+  const sentAt = performance.now();
   let reply: UpstreamReply;
   try {
     reply = await target.provider.send({
@@ -66,8 +76,10 @@ export async function runAttempt(
       signal: env.signal,
     });
   } catch (err) {
-    return env.signal.aborted ? clientGone(env) : networkFailure(err);
+    return env.signal.aborted ? clientGone(env) : networkFailure(err, attempt);
   }
+  attempt.status = reply.status;
+  attempt.headerMs = performance.now() - sentAt;
   if (reply.status >= 400) {
     let text = '';
     try {
@@ -80,26 +92,33 @@ export async function runAttempt(
   }
   const headers = withRequestId(prepared.relay.responseHeaders(reply.headers), env.requestId, extraHeaders);
   if (prepared.dropped.length > 0) headers['x-louai-dropped-params'] = prepared.dropped.join(',');
-  return spec.isStream ? relayStream(reply, prepared, env, headers) : relayJson(reply, prepared, env, headers);
+  return spec.isStream ? relayStream(reply, prepared, env, headers, attempt) : relayJson(reply, prepared, env, headers, attempt);
 }
 
-async function relayJson(reply: UpstreamReply, prepared: PreparedCall, env: ExchangeEnv, headers: Record<string, string>): Promise<AttemptResult> {
+async function relayJson(reply: UpstreamReply, prepared: PreparedCall, env: ExchangeEnv, headers: Record<string, string>, attempt: AttemptLog): Promise<AttemptResult> {
   let body: string;
   try {
     body = prepared.relay.relayJson(await reply.text());
   } catch (err) {
-    return env.signal.aborted ? clientGone(env) : networkFailure(err);
+    return env.signal.aborted ? clientGone(env) : networkFailure(err, attempt);
   }
   headers['content-length'] = String(Buffer.byteLength(body));
   sendHead(env.res, reply.status, headers, false);
   env.tracker.status = reply.status;
   env.tracker.usage = prepared.relay.usage;
   env.tracker.markFirstByte(env.now());
+  env.tracker.countBody(body);
   endBody(env.res, body);
   return ANSWERED;
 }
 
-async function relayStream(reply: UpstreamReply, prepared: PreparedCall, env: ExchangeEnv, headers: Record<string, string>): Promise<AttemptResult> {
+async function relayStream(
+  reply: UpstreamReply,
+  prepared: PreparedCall,
+  env: ExchangeEnv,
+  headers: Record<string, string>,
+  attempt: AttemptLog,
+): Promise<AttemptResult> {
   const { res, tracker, signal } = env;
   const relay = prepared.relay;
   let isHeadSent = false;
@@ -114,15 +133,17 @@ async function relayStream(reply: UpstreamReply, prepared: PreparedCall, env: Ex
       const out = relay.push(chunk);
       if (out.length === 0) continue;
       if (!isHeadSent) openStream();
+      tracker.countBody(out);
       await writeBody(res, out, signal);
       if (signal.aborted) break;
     }
   } catch (err) {
     if (signal.aborted) return clientGone(env, relay.usage);
-    if (!isHeadSent) return networkFailure(err);
+    if (!isHeadSent) return networkFailure(err, attempt);
+    attempt.errorType = networkError(err).code;
     tracker.outcome = 'stream_error';
     tracker.usage = relay.usage;
-    endBody(res, relay.fail());
+    endClientStream(env, relay.fail());
     return ANSWERED;
   }
   if (signal.aborted) {
@@ -131,13 +152,21 @@ async function relayStream(reply: UpstreamReply, prepared: PreparedCall, env: Ex
   }
   const tail = relay.end();
   if (!isHeadSent && relay.streamOutcome !== 'complete') {
-    return networkFailure(new GatewayError('upstream_error', 'upstream stream ended before its first event'));
+    return networkFailure(new GatewayError('upstream_error', 'upstream stream ended before its first event'), attempt);
   }
   if (!isHeadSent) openStream();
-  tracker.outcome = relay.streamOutcome === 'complete' ? 'ok' : 'stream_error';
+  const isComplete = relay.streamOutcome === 'complete';
+  if (!isComplete) attempt.errorType = 'upstream_error';
+  tracker.outcome = isComplete ? 'ok' : 'stream_error';
   tracker.usage = relay.usage;
-  endBody(res, tail);
+  endClientStream(env, tail);
   return ANSWERED;
+}
+
+/** The last bytes of a stream (often the error event that ends a cut one) are counted like the others. */
+function endClientStream(env: ExchangeEnv, tail: string): void {
+  if (tail.length > 0) env.tracker.countBody(tail);
+  endBody(env.res, tail);
 }
 
 function clientGone(env: ExchangeEnv, usage = env.tracker.usage): AttemptResult {

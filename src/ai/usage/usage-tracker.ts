@@ -1,9 +1,14 @@
 /**
- * Collects one request's UsageRecord while the exchange runs (who served it, when the first byte left,
- * how it ended) and hands it to the sink exactly once.
+ * Collects one request's UsageRecord while the exchange runs (who served it, each upstream attempt, when
+ * the first byte left, what the client received, how it ended) and hands it to the sink exactly once.
  */
+import type { UpstreamAttempt } from '../../core/usage-record.ts';
+import { SseEventCounter } from '../../lib/sse-event-counter.ts';
 import { ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
 import type { AiEndpoint, UsageOutcome, UsageRecord, UsageSink } from './usage-record.ts';
+
+/** One attempt as the exchange fills it in (the record exposes it read-only). */
+export type AttemptLog = { -readonly [K in keyof UpstreamAttempt]: UpstreamAttempt[K] };
 
 export interface UsageSubject {
   readonly requestId: string;
@@ -26,6 +31,11 @@ export class UsageTracker {
   isStream = false;
   outcome: UsageOutcome = 'ok';
   usage: TokenUsage = ZERO_USAGE;
+  /** Response body bytes and (streams) server-sent events written to the client. */
+  bodyBytes = 0;
+  streamEvents = 0;
+  readonly #attempts: AttemptLog[] = [];
+  #events: SseEventCounter | null = null;
   #firstByteMs: number | undefined = undefined;
 
   constructor(subject: UsageSubject, startedMs: number) {
@@ -35,6 +45,19 @@ export class UsageTracker {
 
   markFirstByte(nowMs: number): void {
     this.#firstByteMs ??= nowMs;
+  }
+
+  /** An upstream attempt starts; fill in its status, time to first byte and error as they are known. */
+  beginAttempt(provider: string, keyId: string | undefined): AttemptLog {
+    const attempt: AttemptLog = { provider, keyId, status: 0, headerMs: undefined, errorType: undefined };
+    this.#attempts.push(attempt);
+    return attempt;
+  }
+
+  /** A body chunk written to the client: counts its bytes and, on streams, the events it completes. */
+  countBody(chunk: Uint8Array | string): void {
+    this.bodyBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (this.isStream) this.streamEvents += (this.#events ??= new SseEventCounter()).push(chunk);
   }
 
   finish(sink: UsageSink, nowMs: number): void {
@@ -59,6 +82,9 @@ export class UsageTracker {
       timeToFirstTokenMs: this.#firstByteMs === undefined ? undefined : this.#firstByteMs - this.#startedMs,
       durationMs: nowMs - this.#startedMs,
       outcome: this.outcome,
+      bodyBytes: this.bodyBytes,
+      streamEvents: this.streamEvents,
+      upstreamAttempts: this.#attempts,
     };
     try {
       sink.record(record);
