@@ -139,7 +139,7 @@ export function compileRuntime(config: Config, configDir: string, usageSink?: Us
       });
     }
     const pools = [...upstreams.values()];
-    const aiHandler = hasAi ? createAiHandler(config, usageSink === undefined ? {} : { usageSink }) : null;
+    const aiHandler = hasAi ? createAiHandler(config, { circuitFactory: (options) => new CircuitBreaker(options), ...(usageSink === undefined ? {} : { usageSink }) }) : null;
     return {
       config,
       servers,
