@@ -9,6 +9,8 @@ import { parseListenAddress } from '../config/listen-address.ts';
 import type { Logger } from '../lib/logger.ts';
 import { processKeyStates } from '../ai/ai-handler.ts';
 import { keyIdFor } from '../ai/routing/key-ring.ts';
+import { processKeyStateStore } from '../ai/routing/key-state-store.ts';
+import { createAdminEndpoint } from '../admin/admin-endpoint.ts';
 import { keyStateProbe } from '../observability/key-state-probe.ts';
 import type { ChannelProcess } from '../observability/worker-channel.ts';
 import { createWorkerObservability } from '../observability/worker-observability.ts';
@@ -90,10 +92,23 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     obs.close();
     throw err;
   }
+  const keyStore = processKeyStateStore();
+  const admin = createAdminEndpoint({
+    config: loaded.config,
+    hub: obs.hub,
+    channel: options.observabilityChannel,
+    cooldowns: () => keyStore.snapshot(Date.now()),
+    logger,
+  });
+  const planned = createListeners(runtime, logger, drain, obs);
+  if (admin !== null) {
+    const listener = createListener({ server: admin.server, handler: admin.handler, sni: null, logger, drain });
+    planned.push({ listener, host: admin.address.host, port: admin.address.port, key: admin.address.key });
+  }
   const listeners: Listener[] = [];
   const addresses: string[] = [];
   try {
-    for (const { listener, host, port, key } of createListeners(runtime, logger, drain, obs)) {
+    for (const { listener, host, port, key } of planned) {
       listeners.push(listener);
       if (handles === undefined) {
         addresses.push(await listener.listen({ host, port }));
@@ -106,6 +121,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
     await runtime.destroy();
+    admin?.close();
     obs.close();
     throw err;
   }
@@ -115,6 +131,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     closing ??= (async () => {
       await Promise.all(listeners.map((l) => l.close()));
       await runtime.destroy();
+      admin?.close();
       // Every request has ended: the last report carries this worker's final counters to the master.
       await obs.flushFinal();
       obs.close();
