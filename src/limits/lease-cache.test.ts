@@ -56,6 +56,7 @@ async function simulate(options: {
   for (let w = 0; w < options.workers; w++) {
     caches.push(
       new LeaseCache((request) => {
+        if (request.type !== 'limit-lease') return;
         messages++;
         schedule(nowMs + rand() * options.maxIpcDelayMs, () => {
           const grant = ledger.grant(request, options.workers);
@@ -157,7 +158,7 @@ describe('cluster-wide fixed window by leases', () => {
   it("refuses with the master's time to the next token once its bucket is dry", async () => {
     let nowMs = 0;
     const ledger = new LeaseLedger(() => nowMs);
-    const cache = new LeaseCache((request) => cache.onGrant(ledger.grant(request, 1)), () => nowMs);
+    const cache = new LeaseCache((request) => request.type === 'limit-lease' && cache.onGrant(ledger.grant(request, 1)), () => nowMs);
     const bucket = { capacity: 1, refillPerSecond: 0.25 };
     expect(await cache.take('k', 1, 1_000, bucket)).toBe(0);
     expect(await cache.take('k', 1, 1_000, bucket)).toBe(4_000);
@@ -169,7 +170,7 @@ describe('cluster-wide fixed window by leases', () => {
   it('answers the ms until the window ends once the master has granted the whole limit, synchronously after that', async () => {
     let nowMs = 10_000;
     const ledger = new LeaseLedger();
-    const cache = new LeaseCache((request) => cache.onGrant(ledger.grant(request, 1)), () => nowMs);
+    const cache = new LeaseCache((request) => request.type === 'limit-lease' && cache.onGrant(ledger.grant(request, 1)), () => nowMs);
     expect(await cache.take('k', 1, 60_000)).toBe(0);
     expect(await cache.take('k', 1, 60_000)).toBe(50_000);
     expect(cache.take('k', 1, 60_000)).toBe(50_000);
@@ -182,5 +183,19 @@ describe('cluster-wide fixed window by leases', () => {
     const waiting = cache.take('k', 5, 1_000);
     cache.failPending(0);
     expect(await waiting).toBe(0);
+  });
+
+  it('gives unspent admissions back when the worker drains, so the next generation can spend them', async () => {
+    const ledger = new LeaseLedger();
+    const cache = new LeaseCache((message) => {
+      if (message.type === 'limit-lease') cache.onGrant(ledger.grant(message, 1));
+      else ledger.giveBack(message);
+    }, () => 1_000);
+    expect(await cache.take('quota', 1_000, 86_400_000)).toBe(0);
+    expect(ledger.grantedOf('quota')).toBeGreaterThan(1);
+    cache.drain();
+    expect(ledger.grantedOf('quota')).toBe(1);
+    expect(await cache.take('quota', 1_000, 86_400_000)).toBe(0);
+    expect(ledger.grantedOf('quota')).toBe(2);
   });
 });

@@ -3,10 +3,11 @@
  * IPC. When the lease of a key runs low a refill is asked ahead of need; a request that finds it empty
  * waits for the master's grant (a promise) instead of being refused while budget is left. A grant of 0
  * means the window is used up: waiting and later requests get the ms until the window ends. Requests
- * still waiting when their window ends move to the next window's lease.
+ * still waiting when their window ends move to the next window's lease. A draining worker gives back what
+ * it holds and no longer asks ahead, so a reload strands no admissions (quotas last a day or a month).
  */
 import { msUntilWindowEnd, windowEndOf, windowStartOf } from './fixed-window.ts';
-import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
+import type { LeaseGrantMessage, LeaseRequestMessage, LeaseReturnMessage } from './lease-protocol.ts';
 import type { TokenBucketSpec } from './token-bucket.ts';
 
 /** 0 = admitted, else ms until a retry can succeed. */
@@ -34,13 +35,15 @@ interface KeyLease {
 const FIRST_SWEEP_AT = 10_000;
 
 export class LeaseCache {
-  readonly #send: (message: LeaseRequestMessage) => void;
+  readonly #send: (message: LeaseRequestMessage | LeaseReturnMessage) => void;
   readonly #now: () => number;
   readonly #leases = new Map<string, KeyLease>();
   #nextId = 1;
   #sweepAt = FIRST_SWEEP_AT;
 
-  constructor(send: (message: LeaseRequestMessage) => void, now: () => number = Date.now) {
+  #isDraining = false;
+
+  constructor(send: (message: LeaseRequestMessage | LeaseReturnMessage) => void, now: () => number = Date.now) {
     this.#send = send;
     this.#now = now;
   }
@@ -57,7 +60,7 @@ export class LeaseCache {
     if (lease.available > 0) {
       lease.available--;
       // Ask ahead when half of the last grant is spent, so steady traffic rarely waits.
-      if (bucket === undefined && lease.pendingId === 0 && !isExhausted && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 1);
+      if (bucket === undefined && lease.pendingId === 0 && !isExhausted && !this.#isDraining && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 1);
       return 0;
     }
     if (isExhausted) return lease.exhaustedUntilMs - nowMs;
@@ -85,6 +88,22 @@ export class LeaseCache {
     lease.available -= served.length;
     for (const waiter of served) waiter.resolve(0);
     if (lease.waiters.length > 0) this.#ask(grant.key, lease, lease.waiters.length);
+    else if (this.#isDraining) this.#giveBack(grant.key, lease);
+  }
+
+  /**
+   * This worker drains (a new generation serves): gives the master back every admission it holds for the
+   * current windows, and from now on keeps none beyond what waits.
+   */
+  drain(): void {
+    this.#isDraining = true;
+    for (const [key, lease] of this.#leases) if (lease.waiters.length === 0) this.#giveBack(key, lease);
+  }
+
+  #giveBack(key: string, lease: KeyLease): void {
+    if (lease.available === 0 || lease.bucket !== undefined) return;
+    this.#send({ type: 'limit-return', key, windowMs: lease.windowMs, windowStart: lease.windowStart, count: lease.available });
+    lease.available = 0;
   }
 
   /**

@@ -2,6 +2,7 @@
  * The limit protocol over an IPC channel (a node:cluster Worker in the master, `process` in a worker).
  * Both sides ignore every other message, so they sit next to the master/worker protocol of core/ipc.ts.
  */
+import { isMasterMessage } from '../core/ipc.ts';
 import { ClusterCounterStore } from './cluster-counter-store.ts';
 import { setProcessCounterStore } from './counter-store.ts';
 import { LeaseCache } from './lease-cache.ts';
@@ -55,9 +56,15 @@ export function connectLeaseCache(channel: LeaseChannel, now: () => number = Dat
   return cache;
 }
 
+/** The master's `drain` (core/ipc.ts): this worker's generation is being replaced. */
+function isDrainMessage(message: unknown): boolean {
+  return isMasterMessage(message) && message.type === 'drain';
+}
+
 /**
  * Worker side: the cluster-wide CounterStore (windows, buckets and token counts from the master over
- * `channel`). When the channel closes, waiting requests are admitted and counting goes local.
+ * `channel`). When the master drains this worker, unspent leases go back to it; when the channel closes,
+ * waiting requests are admitted and counting goes local.
  */
 export function connectClusterCounterStore(channel: WorkerLimitChannel, now: () => number = Date.now): ClusterCounterStore {
   const send = (message: unknown): void => {
@@ -73,6 +80,7 @@ export function connectClusterCounterStore(channel: WorkerLimitChannel, now: () 
   channel.on('message', (message: unknown) => {
     if (isLeaseGrantMessage(message)) leases.onGrant(message);
     else if (isTokenCountMessage(message)) tokens.onCount(message);
+    else if (isDrainMessage(message)) leases.drain();
   });
   channel.once('disconnect', () => store.detach());
   return store;

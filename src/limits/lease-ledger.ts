@@ -10,7 +10,7 @@
 import { windowEndOf } from './fixed-window.ts';
 import { isBucketFull, newBucket, takeUpTo } from './token-bucket.ts';
 import type { TokenBucketSpec, TokenBucketState } from './token-bucket.ts';
-import type { LeaseGrantMessage, LeaseRequestMessage } from './lease-protocol.ts';
+import type { LeaseGrantMessage, LeaseRequestMessage, LeaseReturnMessage } from './lease-protocol.ts';
 
 interface WindowGrant {
   windowStart: number;
@@ -47,6 +47,13 @@ export class LeaseLedger {
       entry.granted += granted;
     }
     return { type: 'limit-grant', id: request.id, key: request.key, windowStart: request.windowStart, granted };
+  }
+
+  /** Takes back admissions a worker will not spend (only for the window they were granted in). */
+  giveBack(message: LeaseReturnMessage): void {
+    const entry = this.#windows.get(message.key);
+    if (entry === undefined || entry.windowStart !== message.windowStart || entry.windowMs !== message.windowMs) return;
+    entry.granted = Math.max(0, entry.granted - message.count);
   }
 
   /** Whole tokens from the key's bucket: at least what is waiting, at most what the bucket holds. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLeaseGrantMessage, isLeaseRequestMessage, isTokenChargeMessage, isTokenCountMessage } from './lease-protocol.ts';
+import { isLeaseGrantMessage, isLeaseRequestMessage, isLeaseReturnMessage, isTokenChargeMessage, isTokenCountMessage } from './lease-protocol.ts';
 
 describe('lease protocol messages', () => {
   const request = { type: 'limit-lease', id: 1, key: 'k', limit: 600, windowMs: 60_000, windowStart: 120_000, want: 2 };
@@ -29,5 +29,8 @@ describe('lease protocol messages', () => {
     expect(isTokenCountMessage(charge)).toBe(false);
     expect(isTokenChargeMessage({ ...charge, charge: -1 })).toBe(false);
     expect(isLeaseRequestMessage(charge)).toBe(false);
+    const giveBack = { type: 'limit-return', key: 'k', windowMs: 86_400_000, windowStart: 0, count: 4 };
+    expect(isLeaseReturnMessage(JSON.parse(JSON.stringify(giveBack)))).toBe(true);
+    expect(isLeaseReturnMessage({ ...giveBack, count: 0.5 })).toBe(false);
   });
 });

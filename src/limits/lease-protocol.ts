@@ -53,6 +53,19 @@ export interface LeaseRequestMessage {
   readonly bucket?: { readonly capacity: number; readonly refillPerSecond: number };
 }
 
+/**
+ * Worker → master: `count` admissions of `key` leased for the window starting at `windowStart` that the
+ * worker will not spend (it drains: a new generation takes over), given back so they are not lost for
+ * the rest of the window — which matters for daily and monthly quotas.
+ */
+export interface LeaseReturnMessage {
+  readonly type: 'limit-return';
+  readonly key: string;
+  readonly windowMs: number;
+  readonly windowStart: number;
+  readonly count: number;
+}
+
 /** Master → worker: `granted` admissions (0 = the window's limit is used up). */
 export interface LeaseGrantMessage {
   readonly type: 'limit-grant';
@@ -132,5 +145,17 @@ export function isTokenCountMessage(value: unknown): value is TokenCountMessage 
     typeof value.key === 'string' &&
     isCount(value.windowStart) &&
     isCount(value.used)
+  );
+}
+
+/** Narrows a lease return the master received from a worker. */
+export function isLeaseReturnMessage(value: unknown): value is LeaseReturnMessage {
+  return (
+    isRecord(value) &&
+    value.type === 'limit-return' &&
+    typeof value.key === 'string' &&
+    isCount(value.windowMs) &&
+    isCount(value.windowStart) &&
+    isCount(value.count)
   );
 }

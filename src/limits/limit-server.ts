@@ -5,7 +5,7 @@
  * reach every worker (master/lease-service.ts over node:cluster, ./lease-channel.ts over any channel).
  */
 import { LeaseLedger } from './lease-ledger.ts';
-import { isLeaseRequestMessage, isTokenChargeMessage } from './lease-protocol.ts';
+import { isLeaseRequestMessage, isLeaseReturnMessage, isTokenChargeMessage } from './lease-protocol.ts';
 import type { LeaseGrantMessage, TokenCountMessage } from './lease-protocol.ts';
 import { TokenLedger } from './token-ledger.ts';
 
@@ -28,6 +28,10 @@ export class LimitServer {
   handle(message: unknown, reply: (answer: LimitMasterMessage) => void, broadcast: (notice: LimitMasterMessage) => void, workerCount: () => number): boolean {
     if (isLeaseRequestMessage(message)) {
       reply(this.leases.grant(message, workerCount()));
+      return true;
+    }
+    if (isLeaseReturnMessage(message)) {
+      this.leases.giveBack(message);
       return true;
     }
     if (isTokenChargeMessage(message)) {
