@@ -17,6 +17,7 @@ import { pidFileOf } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
 import { INHERITED_FDS_ENV } from './upgrade.ts';
 import { Notifier } from '../notify/notifier.ts';
+import { startManagementMaster } from '../admin/management-master.ts';
 
 export const MASTER_TITLE = 'louailink';
 
@@ -85,10 +86,13 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     notify: (notification) => notifier.notify(notification),
     onConfigApplied: (next) => {
       keyStates.configure(next.config.providers);
+      management.configure(next, supervisor.generation);
       notifier.configure(next.config.notifications, next.config.basic.name);
       rotator?.configure(rotationOf(next.config.basic));
     },
   });
+  // The management API's changes, serialized here; a change answers once its generation serves.
+  const management = startManagementMaster({ loaded, logger, reload: () => supervisor.reload(), settle: () => supervisor.status() });
   // Cluster-wide limits: one ledger for the master's lifetime (counts survive reloads), every worker served.
   const leases = new LeaseService({ workerCount: () => supervisor.workerCount });
   // --log with basic.log_rotate: the master renames the file and every process reopens it (one file family).
@@ -131,6 +135,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   });
   const code = await master.finished;
   metricsAggregator.close();
+  management.close();
   rotator?.close();
   await notifier.close(NOTIFY_CLOSE_MS);
   return code;
