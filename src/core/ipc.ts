@@ -9,6 +9,8 @@
  * runtime is compiled, or `start-failed`. Node delivers messages with handles in order.
  *
  * `TLoaded` is the validated config as loaded by the master (core may not import config types).
+ * Other protocols share the channel (`obs:*`, `limit-*`, `keys:*`, `admin:*`); docs/architecture.md lists
+ * them all and why each union lives where it does.
  */
 
 /** Master → worker. */
