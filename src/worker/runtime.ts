@@ -22,6 +22,7 @@ import { createUpstreamPool } from '../proxy/upstream-pool.ts';
 import { CircuitBreaker } from '../limits/circuit-breaker.ts';
 import type { BreakerFactory } from '../proxy/target-breakers.ts';
 import type { UpstreamPool } from '../proxy/upstream-pool.ts';
+import { withTokenMeter } from '../limits/token-meter.ts';
 import { loadCertificates } from './tls-context.ts';
 import type { LoadedCertificate } from './tls-context.ts';
 
@@ -139,7 +140,8 @@ export function compileRuntime(config: Config, configDir: string, usageSink?: Us
       });
     }
     const pools = [...upstreams.values()];
-    const aiHandler = hasAi ? createAiHandler(config, { circuitFactory: (options) => new CircuitBreaker(options), ...(usageSink === undefined ? {} : { usageSink }) }) : null;
+    // The usage record also charges the token limits (tpm, token quotas) that admitted the request.
+    const aiHandler = hasAi ? createAiHandler(config, { circuitFactory: (options) => new CircuitBreaker(options), usageSink: withTokenMeter(usageSink) }) : null;
     return {
       config,
       servers,
