@@ -26,7 +26,7 @@ export function createAuditLog(logger: Logger): AuditLog {
   const log = logger.level === 'silent' ? logger : logger.child({ event: 'audit' }, { level: 'info' });
   return {
     write(entry) {
-      log.info({ ...entry, event: 'audit' }, `audit: ${entry.action} ${entry.outcome}`);
+      log.info(entry, `audit: ${entry.action} ${entry.outcome}`);
     },
   };
 }
