@@ -15,6 +15,7 @@ import type { Config } from '../config/schema.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import { renderError } from '../core/render-error.ts';
+import { checkAiAccess, isModelVisible, modelsListFor } from './access/request-access.ts';
 import { chatCompletionsSpec } from './endpoints/chat-completions.ts';
 import { countTokensSpec } from './endpoints/count-tokens.ts';
 import { embeddingsSpec } from './endpoints/embeddings.ts';
@@ -123,6 +124,9 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
         anthropicVersion: Array.isArray(version) ? version[0] : version,
         query: queryAt === -1 ? '' : url.slice(queryAt),
       });
+      // Rules access plugins attached to the request (allowed models, parameter allow-lists).
+      const refusal = checkAiAccess(req, body, spec.model);
+      if (refusal !== undefined) throw refusal;
       await runExchange(spec, { res, requestId: ctx.requestId, settings, keyStates, circuits, tracker, signal: aborted.signal, now, random });
     } catch (err) {
       const status = sendError(res, err, route.dialect, ctx.requestId);
@@ -149,11 +153,11 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
     try {
       if (path.endsWith('/models')) {
         requireGet(req.method);
-        sendJson(res, 200, headers, modelsEndpoint.listBody);
+        sendJson(res, 200, headers, modelsListFor(req, modelsEndpoint.listBody, catalog));
       } else if (path.includes('/models/')) {
         requireGet(req.method);
         const id = decodeModelId(path.slice(path.indexOf('/models/') + '/models/'.length));
-        const body = modelsEndpoint.modelBody(id);
+        const body = isModelVisible(req, catalog.resolve(id)) ? modelsEndpoint.modelBody(id) : undefined;
         if (body === undefined) throw new GatewayError('model_not_found', `The model '${id}' does not exist`);
         sendJson(res, 200, headers, body);
       } else {
