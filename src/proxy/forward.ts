@@ -23,6 +23,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
+import { takeBufferedBody } from './buffered-body.ts';
 import type { DeadlineEntry } from './deadline-timer.ts';
 import { sharedDeadlines } from './deadline-timer.ts';
 import type { ForwardedApplier, ForwardedContext } from './forwarded.ts';
@@ -387,12 +388,14 @@ export function forwardRequest(
   }
   if (route.requestRules !== null) route.requestRules.apply(headers);
   const url = req.url ?? '/';
-  const body = upstreamBody(req, route.maxBodyBytes, isH2);
+  // A body a plugin already read (request-restriction `params`) goes as bytes; it can always be resent.
+  const replay = takeBufferedBody(req);
+  const body = replay === undefined ? upstreamBody(req, route.maxBodyBytes, isH2) : null;
   const options: Dispatcher.DispatchOptions = {
     path: route.rewrite === null ? url : route.rewrite(url),
     method: req.method ?? 'GET',
     headers,
-    body,
+    body: replay ?? body,
   };
   new ProxyExchange(res, route, requestId, options, body, isH2, obs).start();
 }
