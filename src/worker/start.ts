@@ -7,10 +7,10 @@
 import type { LoadedConfig } from '../config/load.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Logger } from '../lib/logger.ts';
-import { processKeyStates } from '../ai/ai-handler.ts';
 import { keyIdFor } from '../ai/routing/key-ring.ts';
 import { processKeyStateStore } from '../ai/routing/key-state-store.ts';
 import { createAdminEndpoint } from '../admin/admin-endpoint.ts';
+import { withAiCircuitMetrics } from '../observability/ai-circuit-subscriber.ts';
 import { keyStateProbe } from '../observability/key-state-probe.ts';
 import type { ChannelProcess } from '../observability/worker-channel.ts';
 import { createWorkerObservability } from '../observability/worker-observability.ts';
@@ -78,13 +78,13 @@ export function createListeners(runtime: Runtime, logger: Logger, drain?: Connec
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { loaded, logger, handles, drain } = options;
-  const obs = createWorkerObservability({
+  const obs = withAiCircuitMetrics(createWorkerObservability({
     config: loaded.config,
     configDir: loaded.configDir,
     identity: { generation: options.identity?.generation ?? 1, slot: options.identity?.slot ?? 0, configVersion: loaded.hash.slice(0, 12) },
     channel: options.observabilityChannel,
-    keyStates: keyStateProbe(loaded.config, keyIdFor, processKeyStates),
-  });
+    keyStates: keyStateProbe(loaded.config, keyIdFor, processKeyStateStore()),
+  }));
   let runtime: Runtime;
   try {
     runtime = compileRuntime(loaded.config, loaded.configDir, obs.observer?.usageSink);
