@@ -1,10 +1,16 @@
--- wrk script: POST the JSON body from $BODY_FILE and print one machine-readable summary line.
+-- wrk script: POST the JSON body from $BODY_FILE (plus the optional header "$HEADER", "name: value") and print
+-- one machine-readable summary line.
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 local body = f:read("*a")
 f:close()
 wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
+local header = os.getenv("HEADER")
+if header and header ~= "" then
+  local name, value = header:match("^([^:]+):%s*(.*)$")
+  wrk.headers[name] = value
+end
 
 function done(summary, latency, requests)
   local e = summary.errors

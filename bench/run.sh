@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench [-- --quick] [-- --reps N --targets direct,nginx,node-minimal,louailink]
+# npm run bench [-- --quick] [-- --only core,reload,ai,observability,access] [-- --reps N --targets direct,nginx,node-minimal,louailink]
 # louailink side by side with nginx and a minimal Node proxy on 127.0.0.1 (see bench/README.md).
 # Installs nginx, the nginx lua module and wrk when missing, then runs bench/run.ts on CPU 0 with Node 24.
 set -euo pipefail
@@ -30,7 +30,7 @@ cleanup() {
     while read -r pg; do [ -n "$pg" ] && kill -KILL -- "-$pg" 2>/dev/null || true; done < "$WORK/pgids"
   fi
   # Keep the results, drop the nginx prefixes and logs of passing runs.
-  rm -rf "$WORK/mock" "$WORK/nginx" "$WORK/louailink-config" "$WORK/louailink-src" "$WORK"/req-*.json
+  rm -rf "$WORK/mock" "$WORK/nginx" "$WORK"/*-config "$WORK/louailink-src" "$WORK"/req-*.json
 }
 DRIVER=""
 stop() { [ -n "$DRIVER" ] && kill -TERM "$DRIVER" 2>/dev/null; wait "$DRIVER" 2>/dev/null; exit 130; }

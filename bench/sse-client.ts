@@ -2,7 +2,8 @@
  * Raw-socket SSE load client (keep-alive HTTP/1.1, one request at a time per connection).
  *   measure: `--conns` connections (started over `--ramp` s) each send the request in a loop; after `--warmup` s
  *            the client counts SSE events and samples the CPU ticks of the `--pgid` process groups for
- *            `--duration` s, then closes everything. TTFC = request written → first complete event.
+ *            `--duration` s, then closes everything. TTFC = request written → first complete event. With
+ *            `--ttft-marker S`, TTFT = request written → first bytes containing S (the first token's text).
  *   idle:    opens `--conns` streams, waits until each has its first event, prints SSE_IDLE_READY, then on a
  *            "close" line on stdin (or after `--hold` s) destroys every socket at once and exits.
  * Prints one line `SSE_JSON {...}` (measure) or `SSE_IDLE_READY {...}` / `SSE_IDLE_CLOSED {...}` (idle).
@@ -25,6 +26,9 @@ const { values } = parseArgs({
     ramp: { type: 'string', default: '0' },
     pgid: { type: 'string', default: '' },
     hold: { type: 'string', default: '60' },
+    path: { type: 'string', default: '/v1/chat/completions' },
+    header: { type: 'string', multiple: true, default: [] },
+    'ttft-marker': { type: 'string', default: '' },
   },
 });
 
@@ -35,11 +39,14 @@ const durationMs = Number(values.duration) * 1000;
 const warmupMs = Number(values.warmup) * 1000;
 const rampMs = Number(values.ramp) * 1000;
 const pgids = values.pgid === '' ? [] : (values.pgid ?? '').split(',').map(Number);
+const extraHeaders = (values.header ?? []).map((h) => `${h}\r\n`).join('');
 const request = Buffer.concat([
-  Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
-    `accept: text/event-stream\r\ncontent-length: ${body.length}\r\n\r\n`),
+  Buffer.from(`POST ${values.path ?? '/'} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+    `accept: text/event-stream\r\n${extraHeaders}content-length: ${body.length}\r\n\r\n`),
   body,
 ]);
+/** Bytes that mark the first token (searched in the raw bytes, across reads); empty = not measured. */
+const marker = Buffer.from(values['ttft-marker'] ?? '');
 
 const sockets = new Set<net.Socket>();
 let stopped = false;
@@ -48,11 +55,14 @@ interface Totals {
   eventsInWindow: number;
   streamsDone: number;
   ttfcMs: number[];
+  ttftMs: number[];
   streamMs: number[];
+  /** Events of each stream that ended inside the window. */
+  streamEvents: number[];
   errors: number;
   non200: number;
 }
-const totals: Totals = { eventsInWindow: 0, streamsDone: 0, ttfcMs: [], streamMs: [], errors: 0, non200: 0 };
+const totals: Totals = { eventsInWindow: 0, streamsDone: 0, ttfcMs: [], ttftMs: [], streamMs: [], streamEvents: [], errors: 0, non200: 0 };
 let windowStart = Number.POSITIVE_INFINITY;
 let windowEnd = Number.POSITIVE_INFINITY;
 
@@ -61,6 +71,9 @@ function openConnection(loop: boolean, onFirstEvent: () => void, onFailure: () =
   if (stopped) return;
   let sentAt = 0;
   let gotFirst = false;
+  let gotMarker = marker.length === 0;
+  let tail: Buffer = Buffer.alloc(0);
+  let events = 0;
   const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
   sockets.add(socket);
   const reader = new SseResponseReader({
@@ -69,6 +82,7 @@ function openConnection(loop: boolean, onFirstEvent: () => void, onFailure: () =
     },
     onEvents(count) {
       const now = performance.now();
+      events += count;
       if (!gotFirst) {
         gotFirst = true;
         if (sentAt >= windowStart && sentAt < windowEnd) totals.ttfcMs.push(now - sentAt);
@@ -81,6 +95,7 @@ function openConnection(loop: boolean, onFirstEvent: () => void, onFailure: () =
       if (now >= windowStart && now < windowEnd) {
         totals.streamsDone++;
         totals.streamMs.push(now - sentAt);
+        totals.streamEvents.push(events);
       }
       if (loop && !stopped) send();
     },
@@ -88,11 +103,21 @@ function openConnection(loop: boolean, onFirstEvent: () => void, onFailure: () =
   const send = (): void => {
     reader.reset();
     gotFirst = false;
+    gotMarker = marker.length === 0;
+    tail = Buffer.alloc(0);
+    events = 0;
     sentAt = performance.now();
     socket.write(request);
   };
   socket.on('connect', send);
   socket.on('data', (data: Buffer) => {
+    if (!gotMarker) {
+      const hay = tail.length === 0 ? data : Buffer.concat([tail, data]);
+      if (hay.includes(marker)) {
+        gotMarker = true;
+        if (sentAt >= windowStart && sentAt < windowEnd) totals.ttftMs.push(performance.now() - sentAt);
+      } else tail = hay.subarray(Math.max(0, hay.length - marker.length + 1));
+    }
     try {
       reader.push(data);
     } catch {
@@ -138,6 +163,10 @@ function measure(): void {
       proxyTicks: ticks,
       ttfcP50Ms: percentile(totals.ttfcMs, 50),
       ttfcP99Ms: percentile(totals.ttfcMs, 99),
+      ttftP50Ms: percentile(totals.ttftMs, 50),
+      ttftP99Ms: percentile(totals.ttftMs, 99),
+      eventsPerStream: totals.streamEvents.length === 0 ? 0
+        : totals.streamEvents.reduce((a, b) => a + b, 0) / totals.streamEvents.length,
       streamP50Ms: percentile(totals.streamMs, 50),
       streamP99Ms: percentile(totals.streamMs, 99),
       errors: totals.errors,

@@ -80,13 +80,22 @@ interface WrkJson {
   p99_us: number;
 }
 
+export interface WrkOptions {
+  /** Request path (default /v1/chat/completions). */
+  path?: string;
+  /** One extra request header, "name: value". */
+  header?: string;
+}
+
 /** `durationS` is rounded to whole seconds (wrk's -d takes no fractions). */
-export async function runWrk(ctx: BenchContext, target: RunningTarget, conns: number, durationS: number, bodyFile: string): Promise<WrkResult> {
+export async function runWrk(ctx: BenchContext, target: RunningTarget, conns: number, durationS: number, bodyFile: string,
+  options: WrkOptions = {}): Promise<WrkResult> {
   durationS = Math.max(1, Math.round(durationS));
   const load = new ForeignLoad();
   const ticks0 = proxyTicks(target);
   const proc = spawnGroup('wrk', ['-t1', `-c${conns}`, `-d${durationS}s`, '--timeout', '10s', '-s', join(ctx.root, 'bench/post.lua'),
-    `http://127.0.0.1:${target.port}/v1/chat/completions`], { cpus: LOAD_CPU, output: 'pipe', env: { ...process.env, BODY_FILE: bodyFile } });
+    `http://127.0.0.1:${target.port}${options.path ?? '/v1/chat/completions'}`],
+  { cpus: LOAD_CPU, output: 'pipe', env: { ...process.env, BODY_FILE: bodyFile, HEADER: options.header ?? '' } });
   const out = await runToEnd(proc, durationS * 1000 + 15_000);
   const ticks = proxyTicks(target) - ticks0;
   const foreignCores = load.cores();
@@ -108,6 +117,12 @@ export interface SseOptions {
   warmupS: number;
   rampS: number;
   bodyFile: string;
+  /** Request path (default /v1/chat/completions). */
+  path?: string;
+  /** Extra request headers, "name: value". */
+  headers?: readonly string[];
+  /** Text of the first token: TTFT is measured to the first bytes containing it. */
+  ttftMarker?: string;
 }
 
 export interface SseResult {
@@ -116,6 +131,11 @@ export interface SseResult {
   streams: number;
   ttfcP50Ms: number;
   ttfcP99Ms: number;
+  /** Time to the first token (0 without `ttftMarker`). */
+  ttftP50Ms: number;
+  ttftP99Ms: number;
+  /** Mean SSE events of the streams that ended inside the window. */
+  eventsPerStream: number;
   streamP50Ms: number;
   streamP99Ms: number;
   errors: number;
@@ -131,6 +151,9 @@ interface SseJson {
   proxyTicks: number;
   ttfcP50Ms: number;
   ttfcP99Ms: number;
+  ttftP50Ms: number;
+  ttftP99Ms: number;
+  eventsPerStream: number;
   streamP50Ms: number;
   streamP99Ms: number;
   errors: number;
@@ -141,7 +164,9 @@ export async function runSse(ctx: BenchContext, target: RunningTarget, options: 
   const load = new ForeignLoad();
   const args = [join(ctx.root, 'bench/sse-client.ts'), '--port', String(target.port), '--body', options.bodyFile,
     '--conns', String(options.conns), '--duration', String(options.durationS), '--warmup', String(options.warmupS),
-    '--ramp', String(options.rampS), '--pgid', target.proc === undefined ? '' : String(target.proc.pid)];
+    '--ramp', String(options.rampS), '--pgid', target.proc === undefined ? '' : String(target.proc.pid),
+    '--path', options.path ?? '/v1/chat/completions', `--ttft-marker=${options.ttftMarker ?? ''}`,
+    ...(options.headers ?? []).map((h) => `--header=${h}`)];
   const proc = spawnGroup(ctx.node, args, { cpus: LOAD_CPU, output: 'pipe' });
   const out = await runToEnd(proc, (options.warmupS + options.durationS) * 1000 + 15_000);
   const foreignCores = load.cores();
@@ -152,6 +177,9 @@ export async function runSse(ctx: BenchContext, target: RunningTarget, options: 
     streams: sse.streams,
     ttfcP50Ms: sse.ttfcP50Ms,
     ttfcP99Ms: sse.ttfcP99Ms,
+    ttftP50Ms: sse.ttftP50Ms,
+    ttftP99Ms: sse.ttftP99Ms,
+    eventsPerStream: sse.eventsPerStream,
     streamP50Ms: sse.streamP50Ms,
     streamP99Ms: sse.streamP99Ms,
     errors: sse.errors + sse.non200,

@@ -22,11 +22,12 @@ function readProcStat(pid: string): ProcStat | undefined {
     return undefined; // the process exited while we were scanning
   }
   // Fields after the command name, which may contain spaces: [0] state (field 3), [2] pgrp (5),
-  // [11] utime (14), [12] stime (15), [21] rss in pages (24).
+  // [11] utime (14), [12] stime (15), [13] cutime (16), [14] cstime (17), [21] rss in pages (24).
+  // Children's times count once they are reaped: a louailink master adds the workers a reload retired.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return {
     pgid: Number(fields[2]),
-    ticks: Number(fields[11]) + Number(fields[12]),
+    ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
     rssBytes: Number(fields[21]) * PAGE_BYTES,
   };
 }
@@ -41,7 +42,10 @@ export interface GroupSample {
   processes: number;
 }
 
-/** user + system ticks and RSS summed over every live process of the given process groups. */
+/**
+ * user + system ticks (including reaped children) and RSS summed over every live process of the given process
+ * groups.
+ */
 export function sampleGroups(pgids: readonly number[]): GroupSample {
   const sample = { ticks: 0, rssBytes: 0, processes: 0 };
   for (const pid of listPids()) {

@@ -4,6 +4,8 @@
  * back, so a ratio within one repetition cancels most of the machine's drift), and the louailink goals.
  */
 import { median } from './stats.ts';
+import { fmt, pct, renderGoalTable, withRange } from './format.ts';
+import type { Goal } from './format.ts';
 import type { IdleResult, SseResult, WrkResult } from './load-tests.ts';
 import type { TargetName } from './targets.ts';
 
@@ -68,28 +70,10 @@ function relative(results: readonly RepResult[], a: TargetName, b: TargetName, m
   return median(out);
 }
 
-function fmt(v: number, digits = 0): string {
-  if (!Number.isFinite(v)) return '–';
-  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-function withRange(vs: number[], digits = 0): string {
-  if (vs.length === 0) return '–';
-  const m = fmt(median(vs), digits);
-  return vs.length < 2 ? m : `${m} (${fmt(Math.min(...vs), digits)}–${fmt(Math.max(...vs), digits)})`;
-}
-
-const pct = (v: number): string => (Number.isFinite(v) ? `${fmt(v * 100)} %` : '–');
-
-function foreignOf(r: RepResult): number[] {
+export function foreignOf(r: RepResult): number[] {
   const all = [r.ns50, r.ns1, r.burst, r.c1, r.paced].map((x) => x.foreignCores);
   if (r.idle !== undefined) all.push(r.idle.foreignCores);
   return all;
-}
-
-export function foreignSummary(results: readonly RepResult[]): { median: number; max: number; count: number; noisy: number } {
-  const all = results.flatMap(foreignOf);
-  return { median: median(all), max: Math.max(0, ...all), count: all.length, noisy: all.filter((f) => f > 0.2).length };
 }
 
 export function renderTables(results: readonly RepResult[], targets: readonly TargetName[]): string {
@@ -131,14 +115,6 @@ export function renderTables(results: readonly RepResult[], targets: readonly Ta
   return lines.join('\n');
 }
 
-interface Goal {
-  name: string;
-  target: string;
-  value: number;
-  shown: string;
-  pass: boolean;
-}
-
 export function evaluateGoals(results: readonly RepResult[]): Goal[] {
   const l: TargetName = 'louailink';
   const n: TargetName = 'node-minimal';
@@ -166,10 +142,5 @@ export function evaluateGoals(results: readonly RepResult[]): Goal[] {
 
 export function renderGoals(results: readonly RepResult[]): string {
   if (!results.some((r) => r.target === 'louailink')) return 'louailink was not measured in this run: no goals evaluated.';
-  const lines = ['| goal (louailink, same run) | target | measured | |', '|---|---|---|---|'];
-  for (const g of evaluateGoals(results)) {
-    const verdict = Number.isFinite(g.value) ? (g.pass ? 'pass' : '**FAIL**') : 'n/a';
-    lines.push(`| ${g.name} | ${g.target} | ${g.shown} | ${verdict} |`);
-  }
-  return lines.join('\n');
+  return renderGoalTable(evaluateGoals(results));
 }

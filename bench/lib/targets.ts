@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { findFreePort, spawnGroup, stopGroup } from './processes.ts';
 import type { GroupProcess } from './processes.ts';
 import { waitUntilServing } from './http-probe.ts';
+import { proxyConfig } from './louailink-configs.ts';
 
 export const TARGET_NAMES = ['direct', 'nginx', 'node-minimal', 'louailink'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -28,10 +29,18 @@ export interface BenchContext {
 }
 
 export interface RunningTarget {
-  name: TargetName;
+  /** A TargetName in the gateway-core section; sections with louailink variants name their own. */
+  name: string;
   port: number;
   /** undefined for "direct" (nothing between the client and the mock). */
   proc: GroupProcess | undefined;
+}
+
+/** A running louailink: the master leads the process group, so `proc.pid` is the master's pid (for signals). */
+export interface LouailinkTarget extends RunningTarget {
+  proc: GroupProcess;
+  /** The louailink.yaml it was started with; rewrite it and send SIGHUP to reload. */
+  configFile: string;
 }
 
 function fillTemplate(file: string, values: Record<string, string>): string {
@@ -46,10 +55,11 @@ function nginxPrefix(ctx: BenchContext, name: string): string {
   return prefix;
 }
 
-async function startServing(name: TargetName, proc: GroupProcess, port: number, logFile: string): Promise<RunningTarget> {
+async function startServing(name: string, proc: GroupProcess, port: number, logFile: string,
+  probeHeaders: Readonly<Record<string, string>> = {}): Promise<RunningTarget & { proc: GroupProcess }> {
   let alive = true;
   void proc.exited.then(() => { alive = false; });
-  const failure = await waitUntilServing(port, 15_000, () => alive);
+  const failure = await waitUntilServing(port, 15_000, () => alive, probeHeaders);
   if (failure !== undefined) {
     await stopGroup(proc);
     let tail = '';
@@ -69,7 +79,7 @@ export async function startMock(ctx: BenchContext): Promise<GroupProcess> {
   writeFileSync(conf, fillTemplate(join(ctx.root, 'bench/mock-upstream.conf.tmpl'), { PORT: String(ctx.mockPort), PREFIX: prefix }));
   const log = join(prefix, 'stdout.log');
   const proc = spawnGroup('nginx', ['-p', prefix, '-c', conf], { cpus: LOAD_CPU, output: log });
-  await startServing('direct', proc, ctx.mockPort, join(prefix, 'error.log'));
+  await startServing('mock', proc, ctx.mockPort, join(prefix, 'error.log'));
   return proc;
 }
 
@@ -92,28 +102,6 @@ async function startNodeMinimal(ctx: BenchContext): Promise<RunningTarget> {
   return await startServing('node-minimal', proc, port, log);
 }
 
-/** The louailink config the run uses: a master with one worker, one server, one location "/" proxied to the mock. */
-export function louailinkConfig(port: number, mockPort: number): string {
-  return [
-    '# written by bench/lib/targets.ts: one server, everything proxied to the benchmark mock',
-    'basic:',
-    '  log_level: warn',
-    '  workers: 1',
-    'servers:',
-    '  bench:',
-    `    listen: "127.0.0.1:${port}"`,
-    '    locations: [all]',
-    'locations:',
-    '  all:',
-    '    path: /',
-    '    upstream: mock',
-    'upstreams:',
-    '  mock:',
-    `    targets: ["127.0.0.1:${mockPort}"]`,
-    '',
-  ].join('\n');
-}
-
 /**
  * Copies bin/, src/ and package.json of commit `rev` into `<work>/louailink-src` (node_modules linked), so a
  * run measures one version even while the checkout changes under it. Returns the snapshot's root.
@@ -131,16 +119,22 @@ export function snapshotLouailink(root: string, work: string, rev: string): stri
   return dir;
 }
 
-async function startLouailink(ctx: BenchContext): Promise<RunningTarget> {
+/**
+ * Starts `node bin/louailink -c <work>/<name>-config` (master + workers, pinned to the proxy CPU) with the config
+ * `configFor(port)` and waits until it serves a completion (`probeHeaders` with each probe). Log: <work>/<name>.log.
+ */
+export async function startLouailink(ctx: BenchContext, name: string, configFor: (port: number) => string,
+  probeHeaders: Readonly<Record<string, string>> = {}): Promise<LouailinkTarget> {
   const port = await findFreePort();
-  const dir = join(ctx.work, 'louailink-config');
+  const dir = join(ctx.work, `${name}-config`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'louailink.yaml'), louailinkConfig(port, ctx.mockPort));
-  const log = join(ctx.work, 'louailink.log');
+  const configFile = join(dir, 'louailink.yaml');
+  writeFileSync(configFile, configFor(port));
+  const log = join(ctx.work, `${name}.log`);
   const proc = spawnGroup(ctx.node, [join(ctx.louailinkRoot, 'bin/louailink'), '-c', dir], {
     cpus: PROXY_CPU, output: log, cwd: ctx.louailinkRoot, env: { ...process.env, NODE_ENV: 'production' },
   });
-  return await startServing('louailink', proc, port, log);
+  return { ...(await startServing(name, proc, port, log, probeHeaders)), configFile };
 }
 
 export async function startTarget(name: TargetName, ctx: BenchContext): Promise<RunningTarget> {
@@ -152,6 +146,6 @@ export async function startTarget(name: TargetName, ctx: BenchContext): Promise<
     case 'node-minimal':
       return await startNodeMinimal(ctx);
     case 'louailink':
-      return await startLouailink(ctx);
+      return await startLouailink(ctx, 'louailink', (port) => proxyConfig(port, ctx.mockPort));
   }
 }

@@ -1,0 +1,274 @@
+/**
+ * AI layer (issue 4): louailink's AI location in front of the mock speaking both dialects, next to nginx and
+ * node-minimal forwarding the very same upstream streams (and direct, the latency floor). Rows:
+ *   - references, per upstream dialect (OpenAI, Anthropic): direct, nginx, node-minimal;
+ *   - louailink flows: OpenAI client → OpenAI upstream (passthrough), OpenAI client → Anthropic upstream,
+ *     Anthropic client → OpenAI upstream (translations). Each is compared with the references of its upstream
+ *     dialect: the proxy receives the same bytes from the mock in every row of a dialect.
+ * Streams of 50 token events, back to back (burst, 50 connections) and 20 ms apart (paced, 100 connections);
+ * time to first token at one connection; non-streaming requests at 50 connections.
+ * CPU per event is per *upstream* event, so a translation that emits a different number of events is not
+ * favoured or penalised by it: proxy CPU ÷ (client events × upstream events per stream ÷ client events per stream).
+ */
+import { runSse, runWrk } from '../load-tests.ts';
+import type { SseResult, WrkResult } from '../load-tests.ts';
+import { fmt, pct, renderGoalTable, withRange } from '../format.ts';
+import type { Goal } from '../format.ts';
+import { aiConfig } from '../louailink-configs.ts';
+import { stopGroup } from '../processes.ts';
+import { anthropicBody, openAiBody, rotate, writeBody } from '../section.ts';
+import type { Section, SectionEnv, SectionOutcome } from '../section.ts';
+import { median } from '../stats.ts';
+import { startLouailink, startTarget } from '../targets.ts';
+import type { RunningTarget } from '../targets.ts';
+
+type Dialect = 'openai' | 'anthropic';
+type Kind = 'direct' | 'nginx' | 'node-minimal' | 'louailink';
+
+const TOKENS = 50;
+/** Events of one mock stream: OpenAI role + tokens + finish + [DONE]; Anthropic 3 + tokens + 3. */
+const UPSTREAM_EVENTS: Record<Dialect, number> = { openai: TOKENS + 3, anthropic: TOKENS + 6 };
+/** The first token's text as it appears in either dialect's JSON (`"content":" token"`, `"text":" token"`). */
+const TOKEN_MARKER = '" token"';
+const PATHS: Record<Dialect, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages' };
+const CLIENT_HEADERS: Record<Dialect, string[]> = { openai: [], anthropic: ['anthropic-version: 2023-06-01'] };
+
+interface Row {
+  id: string;
+  kind: Kind;
+  label: string;
+  /** Dialect of the stream the proxy gets from the mock. */
+  upstream: Dialect;
+  client: Dialect;
+  /** Reference rows send `mock-<spec>`; louailink rows a catalogue model that maps to it. */
+  model: (spec: string) => string;
+  hasNonStreaming: boolean;
+  /** Goal for CPU per event ÷ node-minimal (louailink rows). */
+  cpuGoal?: number;
+}
+
+const REFERENCE_KINDS = ['direct', 'nginx', 'node-minimal'] as const;
+const ROWS: readonly Row[] = [
+  ...(['openai', 'anthropic'] as const).flatMap((d) => REFERENCE_KINDS.map((kind): Row => ({
+    id: `${kind} ${d}`, kind, label: `${kind}, ${d === 'openai' ? 'OpenAI' : 'Anthropic'} upstream`, upstream: d, client: d,
+    model: (spec) => `mock-${spec}`, hasNonStreaming: kind === 'node-minimal',
+  }))),
+  { id: 'louailink openai→openai', kind: 'louailink', label: 'louailink, OpenAI client → OpenAI upstream (passthrough)', upstream: 'openai', client: 'openai',
+    model: (spec) => `gpt-${spec}`, hasNonStreaming: true, cpuGoal: 1.2 },
+  { id: 'louailink openai→anthropic', kind: 'louailink', label: 'louailink, OpenAI client → Anthropic upstream', upstream: 'anthropic', client: 'openai',
+    model: (spec) => `claude-${spec}`, hasNonStreaming: true, cpuGoal: 2 },
+  { id: 'louailink anthropic→openai', kind: 'louailink', label: 'louailink, Anthropic client → OpenAI upstream', upstream: 'openai', client: 'anthropic',
+    model: (spec) => `gpt-${spec}`, hasNonStreaming: true, cpuGoal: 2 },
+];
+
+interface RowBodies {
+  burst: string;
+  paced: string;
+  ns: string;
+}
+
+interface AiRep {
+  rep: number;
+  row: string;
+  burst: SseResult | undefined;
+  c1: SseResult;
+  paced: SseResult;
+  ns: WrkResult | undefined;
+}
+
+function bodiesFor(work: string, row: Row): RowBodies {
+  const body = row.client === 'openai' ? openAiBody : anthropicBody;
+  const name = (spec: string, stream: boolean): string => `ai-${row.client}-${row.model(spec)}${stream ? '-stream' : ''}`;
+  return {
+    burst: writeBody(work, name('n50-d0', true), body(row.model('n50-d0'), true)),
+    paced: writeBody(work, name('n50-d20', true), body(row.model('n50-d20'), true)),
+    ns: writeBody(work, name('n1-d0', false), body(row.model('n1-d0'), false)),
+  };
+}
+
+/** CPU µs per upstream event (see the module comment); undefined for direct. */
+function cpuPerUpstreamEvent(row: Row, sse: SseResult | undefined): number | undefined {
+  if (row.kind === 'direct' || sse === undefined || sse.events === 0) return undefined;
+  const clientPerStream = sse.eventsPerStream > 0 ? sse.eventsPerStream : UPSTREAM_EVENTS[row.upstream];
+  return (sse.cpuUsPerChunk * clientPerStream) / UPSTREAM_EVENTS[row.upstream];
+}
+
+async function measureRow(env: SectionEnv, row: Row, target: RunningTarget, bodies: RowBodies, rep: number): Promise<AiRep> {
+  const { ctx, guard, quick } = env;
+  const common = { path: PATHS[row.client], headers: CLIENT_HEADERS[row.client], ttftMarker: TOKEN_MARKER };
+  const isProxy = row.kind !== 'direct';
+  if (isProxy) {
+    await runSse(ctx, target, { ...common, conns: 50, durationS: 0.5, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
+    if (row.hasNonStreaming && rep === 0) await runWrk(ctx, target, 50, 1, bodies.ns, { path: common.path, header: common.headers[0] });
+  }
+  const burst = isProxy
+    ? await guard.measured('ai burst', () => runSse(ctx, target, { ...common, conns: 50, durationS: quick ? 1 : 1.5, warmupS: 0.3, rampS: 0, bodyFile: bodies.burst }))
+    : undefined;
+  const c1 = await guard.measured('ai c1', () => runSse(ctx, target, { ...common, conns: 1, durationS: quick ? 1 : 1.5, warmupS: 0.2, rampS: 0, bodyFile: bodies.burst }));
+  const paced = await guard.measured('ai paced', () => runSse(ctx, target, { ...common, conns: 100, durationS: quick ? 1.5 : 2, warmupS: 1.2, rampS: 1, bodyFile: bodies.paced }));
+  const ns = row.hasNonStreaming
+    ? await guard.measured('ai ns-c50', () => runWrk(ctx, target, 50, quick ? 2 : 3, bodies.ns, { path: common.path, header: common.headers[0] }))
+    : undefined;
+  const errors = (burst?.errors ?? 0) + c1.errors + paced.errors + (ns?.errors ?? 0);
+  env.log(`  ${row.id}: burst ${fmt(cpuPerUpstreamEvent(row, burst) ?? Number.NaN, 2)} µs/event, paced ${fmt(cpuPerUpstreamEvent(row, paced) ?? Number.NaN, 1)} µs/event, ` +
+    `TTFT ${c1.ttftP50Ms.toFixed(3)} ms${ns === undefined ? '' : `, ${Math.round(ns.rps)} req/s`}${errors > 0 ? `, ${errors} errors` : ''}`);
+  return { rep, row: row.id, burst, c1, paced, ns };
+}
+
+type Metric = (row: Row, r: AiRep) => number | undefined;
+const M = {
+  burst: (row, r) => cpuPerUpstreamEvent(row, r.burst),
+  paced: (row, r) => cpuPerUpstreamEvent(row, r.paced),
+  ttftUs: (_row, r) => r.c1.ttftP50Ms * 1000,
+  pacedTtftMs: (_row, r) => r.paced.ttftP50Ms,
+  rps: (_row, r) => r.ns?.rps,
+  cpuReq: (_row, r) => r.ns?.cpuUsPerReq,
+} satisfies Record<string, Metric>;
+
+function rowById(id: string): Row {
+  const row = ROWS.find((r) => r.id === id);
+  if (row === undefined) throw new Error(`no row ${id}`);
+  return row;
+}
+
+function valuesOf(results: readonly AiRep[], row: Row, metric: Metric): number[] {
+  return results.filter((r) => r.row === row.id).map((r) => metric(row, r)).filter((v): v is number => v !== undefined && Number.isFinite(v));
+}
+
+/** Median over repetitions of metric(a) ÷ metric(b), or a − b when `diff`. */
+function relative(results: readonly AiRep[], a: Row, b: Row, metric: Metric, diff = false): number {
+  const out: number[] = [];
+  for (const ra of results.filter((r) => r.row === a.id)) {
+    const rb = results.find((r) => r.row === b.id && r.rep === ra.rep);
+    const va = metric(a, ra);
+    const vb = rb === undefined ? undefined : metric(b, rb);
+    if (va !== undefined && vb !== undefined) out.push(diff ? va - vb : va / vb);
+  }
+  return median(out);
+}
+
+const reference = (kind: Kind, d: Dialect): Row => rowById(`${kind} ${d}`);
+
+/** Per repetition: TTFT p50 at one connection minus direct's on the same upstream dialect, µs. */
+function addedTtftUs(results: readonly AiRep[], row: Row): number[] {
+  const direct = reference('direct', row.upstream);
+  return valuesOf(results, row, (_row, r) => {
+    const d = results.find((x) => x.row === direct.id && x.rep === r.rep);
+    return d === undefined ? undefined : (r.c1.ttftP50Ms - d.c1.ttftP50Ms) * 1000;
+  });
+}
+
+function render(results: readonly AiRep[]): string {
+  const measured = ROWS.filter((row) => results.some((r) => r.row === row.id));
+  const rows = (['openai', 'anthropic'] as const).flatMap((d) => measured.filter((r) => r.upstream === d));
+  const lines: string[] = [];
+  lines.push('Streams: CPU per upstream event (µs), medians over repetitions; ratios are medians of per-repetition ratios against the same upstream stream.');
+  lines.push('');
+  lines.push('| row | CPU µs/event burst @50 | ÷ node-minimal | ÷ nginx | CPU µs/event paced @100 | ÷ node-minimal | ÷ nginx | TTFT p50 ms @1 conn | added TTFT µs (− direct) | − node-minimal µs | paced TTFT p50 / p99 ms | client events / stream | errors |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    const rs = results.filter((r) => r.row === row.id);
+    const nm = reference('node-minimal', row.upstream);
+    const ng = reference('nginx', row.upstream);
+    const isProxy = row.kind !== 'direct';
+    const cell = (v: number, show: (x: number) => string): string => (isProxy && row.kind !== 'node-minimal' ? show(v) : '–');
+    const errors = rs.reduce((n, r) => n + (r.burst?.errors ?? 0) + r.c1.errors + r.paced.errors + (r.ns?.errors ?? 0), 0);
+    lines.push(`| ${row.label} | ${withRange(valuesOf(results, row, M.burst), 2)} | ${cell(relative(results, row, nm, M.burst), pct)} | ${row.kind === 'nginx' ? '–' : isProxy ? pct(relative(results, row, ng, M.burst)) : '–'} ` +
+      `| ${withRange(valuesOf(results, row, M.paced), 1)} | ${cell(relative(results, row, nm, M.paced), pct)} | ${row.kind === 'nginx' ? '–' : isProxy ? pct(relative(results, row, ng, M.paced)) : '–'} ` +
+      `| ${fmt(median(valuesOf(results, row, M.ttftUs)) / 1000, 3)} | ${isProxy ? withRange(addedTtftUs(results, row)) : '–'} ` +
+      `| ${cell(relative(results, row, nm, M.ttftUs, true), (v) => fmt(v))} | ${fmt(median(rs.map((r) => r.paced.ttftP50Ms)), 2)} / ${fmt(median(rs.map((r) => r.paced.ttftP99Ms)), 2)} ` +
+      `| ${fmt(median(rs.map((r) => r.burst?.eventsPerStream ?? r.c1.eventsPerStream)), 1)} | ${errors} |`);
+  }
+  lines.push('');
+  lines.push('Non-streaming (1 KB JSON answer, 50 connections):');
+  lines.push('');
+  lines.push('| row | req/s @50 | ÷ node-minimal | proxy CPU µs/req | ÷ node-minimal | p50 / p99 ms |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const row of rows.filter((r) => r.hasNonStreaming)) {
+    const rs = results.filter((r) => r.row === row.id && r.ns !== undefined);
+    const nm = reference('node-minimal', row.upstream);
+    lines.push(`| ${row.label} | ${withRange(valuesOf(results, row, M.rps))} | ${row.kind === 'louailink' ? pct(relative(results, row, nm, M.rps)) : '–'} | ${withRange(valuesOf(results, row, M.cpuReq), 1)} ` +
+      `| ${row.kind === 'louailink' ? pct(relative(results, row, nm, M.cpuReq)) : '–'} | ${fmt(median(rs.map((r) => (r.ns?.p50Us ?? 0) / 1000)), 2)} / ${fmt(median(rs.map((r) => (r.ns?.p99Us ?? 0) / 1000)), 2)} |`);
+  }
+  lines.push('');
+  lines.push('Goals (issue 4; louailink against node-minimal forwarding the same upstream stream in the same run):');
+  lines.push('');
+  lines.push(renderGoalTable(goals(results, measured)));
+  return lines.join('\n');
+}
+
+function goals(results: readonly AiRep[], measured: readonly Row[]): Goal[] {
+  const out: Goal[] = [];
+  for (const row of measured.filter((r) => r.kind === 'louailink')) {
+    const nm = reference('node-minimal', row.upstream);
+    const flow = row.label.replace('louailink, ', '');
+    const limit = row.cpuGoal ?? 1.2;
+    for (const [mode, metric] of [['burst', M.burst], ['paced', M.paced]] as const) {
+      const v = relative(results, row, nm, metric);
+      out.push({ name: `CPU per event, ${mode}, ${flow} ÷ node-minimal`, target: `≤ ${fmt(limit * 100)} %`, value: v, shown: pct(v), pass: v <= limit });
+    }
+    const added = median(addedTtftUs(results, row));
+    out.push({ name: `added time to first token @1 conn, ${flow}`, target: '≤ 1,000 µs', value: added, shown: `${fmt(added)} µs`, pass: added <= 1000 });
+    const rps = relative(results, row, nm, M.rps);
+    const isPassthrough = row.upstream === row.client;
+    out.push({ name: `non-streaming req/s, ${flow} ÷ node-minimal`, target: isPassthrough ? '≥ 70 %' : '– (report; the 70 % goal is for passthrough)', value: rps, shown: pct(rps), pass: isPassthrough ? rps >= 0.7 : undefined });
+    if (isPassthrough) {
+      const perCore = 1 / relative(results, row, nm, M.cpuReq);
+      out.push({ name: `same, per core from CPU time (node-minimal CPU/req ÷ louailink CPU/req)`, target: '≥ 70 %', value: perCore, shown: pct(perCore), pass: perCore >= 0.7 });
+    }
+  }
+  return out;
+}
+
+async function runAi(env: SectionEnv): Promise<SectionOutcome> {
+  const { ctx } = env;
+  const skipped: string[] = [];
+  const targets = new Map<Kind, RunningTarget>();
+  const starters: [Kind, () => Promise<RunningTarget>][] = [
+    ['direct', () => startTarget('direct', ctx)],
+    ['nginx', () => startTarget('nginx', ctx)],
+    ['node-minimal', () => startTarget('node-minimal', ctx)],
+    ['louailink', () => startLouailink(ctx, 'louailink-ai', (port) => aiConfig(port, ctx.mockPort, ['n50-d0', 'n50-d20', 'n1-d0']))],
+  ];
+  const results: AiRep[] = [];
+  try {
+    for (const [kind, start] of starters) {
+      try {
+        targets.set(kind, await start());
+      } catch (err) {
+        skipped.push(`${kind}: ${(err as Error).message.split('\n').slice(0, 6).join(' | ')}`);
+        env.log(`skipping ${kind}: ${(err as Error).message}`);
+      }
+    }
+    const rows = ROWS.filter((row) => targets.has(row.kind));
+    const bodies = new Map(rows.map((row) => [row.id, bodiesFor(ctx.work, row)]));
+    for (let rep = 0; rep < env.reps; rep++) {
+      env.log(`ai repetition ${rep + 1}/${env.reps}`);
+      for (const row of rotate(rows, rep)) {
+        const target = targets.get(row.kind);
+        const rowBodies = bodies.get(row.id);
+        if (target === undefined || rowBodies === undefined) continue;
+        try {
+          const result = await measureRow(env, row, target, rowBodies, rep);
+          results.push(result);
+          env.raw(result);
+        } catch (err) {
+          skipped.push(`${row.id} in repetition ${rep + 1} (${(err as Error).message.split('\n').slice(0, 4).join(' | ')})`);
+          env.log(`${row.id} failed: ${(err as Error).message}`);
+        }
+      }
+    }
+  } finally {
+    for (const t of targets.values()) if (t.proc !== undefined) await stopGroup(t.proc);
+  }
+  const foreign = results.flatMap((r) => [r.burst?.foreignCores, r.c1.foreignCores, r.paced.foreignCores, r.ns?.foreignCores])
+    .filter((v): v is number => v !== undefined);
+  return { markdown: render(results), foreign, skipped };
+}
+
+export const aiSection: Section = {
+  name: 'ai',
+  title: 'AI layer: passthrough and translation, time to first token, non-streaming (issue 4)',
+  usesLouailink: true,
+  run: runAi,
+};
