@@ -3,8 +3,10 @@
  * `Authorization: Bearer <key>` or in another configured header. The key's headers are removed from the
  * request before it goes upstream (the proxy copies request headers; the AI layer builds its own), and
  * later plugins find the consumer in `ctx.consumer`. Denials: 401 unauthorized / key_expired,
- * 403 project_inactive / forbidden (location not allowed), in the client's dialect.
+ * 403 project_inactive / forbidden (location not allowed), in the client's dialect; on AI locations the
+ * AI layer refuses models outside the consumer's `allowed_models` (403 model_not_allowed).
  */
+import { restrictModels } from '../../ai/access/request-access.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { GatewayRequest } from '../../core/http-types.ts';
 import { publishAuth } from '../access-events.ts';
@@ -72,6 +74,8 @@ export const keyAuthPlugin: PluginType<KeyAuthPluginConfig> = {
         const reqHeaders = ctx.req.headers;
         for (const header of headers) delete reqHeaders[header];
         ctx.consumer = key.identity;
+        // allowed_models needs the model from the body: the AI layer checks it once it has parsed it.
+        if (ctx.isAiRoute === true && key.identity.allowedModels !== null) restrictModels(ctx.req, key.identity.allowedModels);
         publishAuth(ctx, 'ok', name, keyName);
         return undefined;
       },
