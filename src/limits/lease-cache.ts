@@ -27,6 +27,8 @@ interface KeyLease {
   bucket: TokenBucketSpec | undefined;
   /** Id of the request in flight, or 0. */
   pendingId: number;
+  /** The request in flight asks ahead (`want` 0: nothing waits), so a 0 does not mean the window is used up. */
+  isPrefetching: boolean;
   /** The master has nothing left until this instant (the window end, or a bucket's next token). */
   exhaustedUntilMs: number;
   waiters: Waiter[];
@@ -60,7 +62,7 @@ export class LeaseCache {
     if (lease.available > 0) {
       lease.available--;
       // Ask ahead when half of the last grant is spent, so steady traffic rarely waits.
-      if (bucket === undefined && lease.pendingId === 0 && !isExhausted && !this.#isDraining && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 1);
+      if (bucket === undefined && lease.pendingId === 0 && !isExhausted && !this.#isDraining && lease.available * 2 < lease.lastGranted) this.#ask(key, lease, 0);
       return 0;
     }
     if (isExhausted) return lease.exhaustedUntilMs - nowMs;
@@ -76,6 +78,11 @@ export class LeaseCache {
     if (lease === undefined || lease.windowStart !== grant.windowStart || lease.pendingId !== grant.id) return;
     lease.pendingId = 0;
     lease.lastGranted = grant.granted;
+    if (grant.granted === 0 && lease.isPrefetching) {
+      // The master keeps its last admissions for requests that wait: ask for those now waiting, if any.
+      if (lease.waiters.length > 0) this.#ask(grant.key, lease, lease.waiters.length);
+      return;
+    }
     if (grant.granted === 0) {
       const nowMs = this.#now();
       const waitMs = grant.retryAfterMs ?? msUntilWindowEnd(nowMs, lease.windowMs);
@@ -131,6 +138,7 @@ export class LeaseCache {
       lastGranted: 0,
       bucket: lease?.bucket,
       pendingId: 0,
+      isPrefetching: false,
       exhaustedUntilMs: 0,
       waiters: lease?.waiters ?? [],
     };
@@ -151,6 +159,7 @@ export class LeaseCache {
   #ask(key: string, lease: KeyLease, want: number): void {
     const id = this.#nextId++;
     lease.pendingId = id;
+    lease.isPrefetching = want === 0;
     const request = { type: 'limit-lease', id, key, limit: lease.limit, windowMs: lease.windowMs, windowStart: lease.windowStart, want } as const;
     this.#send(lease.bucket === undefined ? request : { ...request, bucket: lease.bucket });
   }

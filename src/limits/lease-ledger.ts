@@ -3,7 +3,8 @@
  * window. A grant never exceeds what is left of the limit (so the sum over workers is exact from above).
  * Batches are small (1/200 of the limit, at most half of the remainder spread over the workers), which
  * bounds both the IPC traffic (~200 round trips per key and window, whatever the number of workers) and
- * the admissions an idle worker can strand in its lease (what it holds when its traffic stops).
+ * the admissions an idle worker can strand in its lease (what it holds when its traffic stops); the last
+ * admission per worker is only granted to a request that waits, never asked ahead.
  * Token buckets are held here too: a bucket lease takes whole tokens from the master's bucket, so the
  * cluster never admits more than one bucket would.
  */
@@ -41,9 +42,13 @@ export class LeaseLedger {
     let granted = 0;
     // A request for a window that has already been replaced gets nothing (its window is over).
     if (entry.windowStart === request.windowStart) {
+      const workers = Math.max(1, workerCount);
       const remaining = Math.max(0, request.limit - entry.granted);
-      const batch = Math.max(1, Math.min(Math.ceil(request.limit / BATCH_DIVISOR), Math.ceil(remaining / (2 * Math.max(1, workerCount)))));
-      granted = Math.min(remaining, Math.max(batch, request.want));
+      const batch = Math.max(1, Math.min(Math.ceil(request.limit / BATCH_DIVISOR), Math.ceil(remaining / (2 * workers))));
+      // Asking ahead (`want` 0) never takes the last admission per worker: those go to requests that
+      // wait, so an idle worker cannot sit on what another one needs (small limits, quotas).
+      const grantable = request.want === 0 ? Math.max(0, remaining - workers) : remaining;
+      granted = Math.min(grantable, Math.max(batch, request.want));
       entry.granted += granted;
     }
     return { type: 'limit-grant', id: request.id, key: request.key, windowStart: request.windowStart, granted };

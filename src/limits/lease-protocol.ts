@@ -45,6 +45,7 @@ export interface LeaseRequestMessage {
   /** Window length; 0 = UTC calendar months (./fixed-window.ts). */
   readonly windowMs: number;
   readonly windowStart: number;
+  /** Requests waiting for this grant; 0 = asking ahead (the master may answer 0 without the window being used up). */
   readonly want: number;
   /**
    * Set for a token-bucket limit: the master takes tokens from its bucket for `key` instead of counting
