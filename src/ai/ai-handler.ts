@@ -62,9 +62,6 @@ export interface AiHandlerOptions {
   readonly random?: () => number;
 }
 
-/** @deprecated read `processKeyStateStore()` at compile time (tests may replace the process store). */
-export const processKeyStates: KeyStateStore = processKeyStateStore();
-
 const DEFAULT_SETTINGS: AiLocationSettings = { isStrict: false, exposesSelection: false, allowProviders: null, maxAttempts: 3, maxRetryWaitMs: 2000 };
 
 type SpecBuilder = (body: unknown, ctx: EndpointContext) => ExchangeSpec;
