@@ -21,11 +21,13 @@ export interface ManagementMasterOptions {
   readonly reload: () => Promise<ReloadResult>;
   /** Resolves once draining workers have stopped accepting (the supervisor's status round trip does). */
   readonly settle: () => Promise<unknown>;
+  /** The generation now serving. */
+  readonly generation: () => number;
 }
 
 export interface ManagementMaster {
   /** A new configuration serves (call from the supervisor's onConfigApplied). */
-  configure(loaded: LoadedConfig, generation?: number): void;
+  configure(loaded: LoadedConfig): void;
   close(): void;
 }
 
@@ -39,6 +41,7 @@ export function startManagementMaster(options: ManagementMasterOptions): Managem
         await options.settle();
       },
       load: (path) => loadConfig(path),
+      generation: options.generation,
     },
     createAuditLog(logger),
   );
@@ -54,7 +57,7 @@ export function startManagementMaster(options: ManagementMasterOptions): Managem
   };
   cluster.on('message', onMessage);
   return {
-    configure: (loaded, generation) => service.configure(loaded, generation),
+    configure: (loaded) => service.configure(loaded),
     close: () => {
       cluster.off('message', onMessage);
     },

@@ -65,6 +65,7 @@ beforeEach(async () => {
         return { ok: true, generation: reloads + 1 };
       },
       settle: async () => undefined,
+      generation: () => reloads + 1,
     },
     { write: (entry) => audit.push(entry) },
   );
@@ -133,7 +134,7 @@ describe('ManagementService', () => {
     const off = await service.handle({ kind: 'update-consumer', plugin: 'keys', consumer: 'team-a', patch: { active: false } }, ACTOR);
     expect(off.body).toMatchObject({ consumer: { name: 'team-a', active: false } });
     const again = await service.handle({ kind: 'update-consumer', plugin: 'keys', consumer: 'team-a', patch: { active: false } }, ACTOR);
-    expect(again).toMatchObject({ status: 200, body: { changed: false } });
+    expect(again).toMatchObject({ status: 200, body: { changed: false, generation: 3 } });
     expect(reloads).toBe(2);
     const deleted = await service.handle({ kind: 'delete-consumer', plugin: 'keys', consumer: 'team-a' }, ACTOR);
     expect(deleted).toMatchObject({ status: 200, body: { deleted: { consumer: 'team-a' } } });

@@ -31,6 +31,8 @@ export interface ManagementHost {
   settle(): Promise<void>;
   /** Validates the config at `configPath` as `-t` does. */
   load(configPath: string): Promise<LoadResult>;
+  /** The generation now serving. */
+  generation(): number;
 }
 
 type Mutation = Exclude<ManagementOp, { kind: 'list' | 'get-consumer' }>;
@@ -53,7 +55,6 @@ export class ManagementService {
   readonly #host: ManagementHost;
   readonly #audit: AuditLog;
   #loaded: LoadedConfig;
-  #generation = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(loaded: LoadedConfig, host: ManagementHost, audit: AuditLog) {
@@ -63,9 +64,8 @@ export class ManagementService {
   }
 
   /** The configuration now serving (after every reload, whatever triggered it). */
-  configure(loaded: LoadedConfig, generation?: number): void {
+  configure(loaded: LoadedConfig): void {
     this.#loaded = loaded;
-    if (generation !== undefined) this.#generation = generation;
   }
 
   get managedFile(): string {
@@ -124,7 +124,7 @@ export class ManagementService {
     const applied = applyOp(file.doc, op, { runningPlugins });
     if (!applied.ok) return failure(applied.status, applied.error, applied.message);
     const text = serializeManagedDocument(applied.doc);
-    if (text === file.text) return { status: 200, body: { ...this.#resultOf(op, this.#loaded), generation: this.#generation, changed: false } };
+    if (text === file.text) return { status: 200, body: { ...this.#resultOf(op, this.#loaded), generation: this.#host.generation(), changed: false } };
 
     await writeManagedFile(path, text);
     const undo = (): Promise<void> => writeManagedFile(path, file.text);
@@ -140,7 +140,7 @@ export class ManagementService {
       return serving;
     }
     await this.#host.settle();
-    this.configure(serving.loaded, serving.generation);
+    this.configure(serving.loaded);
     return { status: applied.status, body: { ...this.#resultOf(op, serving.loaded), generation: serving.generation, changed: true } };
   }
 
