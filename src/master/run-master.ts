@@ -86,13 +86,19 @@ export async function runMaster(options: MasterOptions): Promise<number> {
     notify: (notification) => notifier.notify(notification),
     onConfigApplied: (next) => {
       keyStates.configure(next.config.providers);
-      management.configure(next, supervisor.generation);
+      management.configure(next);
       notifier.configure(next.config.notifications, next.config.basic.name);
       rotator?.configure(rotationOf(next.config.basic));
     },
   });
   // The management API's changes, serialized here; a change answers once its generation serves.
-  const management = startManagementMaster({ loaded, logger, reload: () => supervisor.reload(), settle: () => supervisor.status() });
+  const management = startManagementMaster({
+    loaded,
+    logger,
+    reload: () => supervisor.reload(),
+    settle: () => supervisor.status(),
+    generation: () => supervisor.generation,
+  });
   // Cluster-wide limits: one ledger for the master's lifetime (counts survive reloads), every worker served.
   const leases = new LeaseService({ workerCount: () => supervisor.workerCount });
   // --log with basic.log_rotate: the master renames the file and every process reopens it (one file family).
