@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,7 +51,7 @@ export interface ClaudeCodeOptions {
   readonly apiKey: string;
   /** Working directory of the session (its tools act here). */
   readonly cwd: string;
-  /** A fresh directory for HOME and CLAUDE_CONFIG_DIR. */
+  /** A fresh directory for HOME, CLAUDE_CONFIG_DIR and TMPDIR (Claude Code keeps task files in $TMPDIR/claude-<uid>). */
   readonly home: string;
   readonly args: readonly string[];
   readonly timeoutMs: number;
@@ -63,7 +63,7 @@ export function claudeCodeEnv(options: Pick<ClaudeCodeOptions, 'baseUrl' | 'apiK
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: options.home,
-    TMPDIR: tmpdir(),
+    TMPDIR: join(options.home, 'tmp'),
     CLAUDE_CONFIG_DIR: join(options.home, '.claude'),
     ANTHROPIC_BASE_URL: options.baseUrl,
     ANTHROPIC_API_KEY: options.apiKey,
@@ -80,7 +80,8 @@ export async function makeClaudeHome(): Promise<string> {
 }
 
 /** Runs `claude <args>` to completion; a run that outlives `timeoutMs` is SIGKILLed and reported with code null. */
-export function runClaudeCode(options: ClaudeCodeOptions): Promise<ClaudeCodeRun> {
+export async function runClaudeCode(options: ClaudeCodeOptions): Promise<ClaudeCodeRun> {
+  await mkdir(join(options.home, 'tmp'), { recursive: true });
   return new Promise((resolve, reject) => {
     const child = spawn(claudeCodeBinary(), options.args, {
       cwd: options.cwd,
