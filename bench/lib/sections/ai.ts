@@ -171,13 +171,17 @@ function render(results: readonly AiRep[]): string {
     const nm = reference('node-minimal', row.upstream);
     const ng = reference('nginx', row.upstream);
     const isProxy = row.kind !== 'direct';
-    const cell = (v: number, show: (x: number) => string): string => (isProxy && row.kind !== 'node-minimal' ? show(v) : '–');
+    // Ratios to a reference are shown for the rows that are not that reference (nor direct).
+    const toNm = (metric: Metric): string => (isProxy && row.kind !== 'node-minimal' ? pct(relative(results, row, nm, metric)) : '–');
+    const toNginx = (metric: Metric): string => (isProxy && row.kind !== 'nginx' ? pct(relative(results, row, ng, metric)) : '–');
+    const ttftMinusNm = isProxy && row.kind !== 'node-minimal' ? fmt(relative(results, row, nm, M.ttftUs, true)) : '–';
+    const pacedTtft = `${fmt(median(rs.map((r) => r.paced.ttftP50Ms)), 2)} / ${fmt(median(rs.map((r) => r.paced.ttftP99Ms)), 2)}`;
+    const eventsPerStream = fmt(median(rs.map((r) => r.burst?.eventsPerStream ?? r.c1.eventsPerStream)), 1);
     const errors = rs.reduce((n, r) => n + (r.burst?.errors ?? 0) + r.c1.errors + r.paced.errors + (r.ns?.errors ?? 0), 0);
-    lines.push(`| ${row.label} | ${withRange(valuesOf(results, row, M.burst), 2)} | ${cell(relative(results, row, nm, M.burst), pct)} | ${row.kind === 'nginx' ? '–' : isProxy ? pct(relative(results, row, ng, M.burst)) : '–'} ` +
-      `| ${withRange(valuesOf(results, row, M.paced), 1)} | ${cell(relative(results, row, nm, M.paced), pct)} | ${row.kind === 'nginx' ? '–' : isProxy ? pct(relative(results, row, ng, M.paced)) : '–'} ` +
-      `| ${fmt(median(valuesOf(results, row, M.ttftUs)) / 1000, 3)} | ${isProxy ? withRange(addedTtftUs(results, row)) : '–'} ` +
-      `| ${cell(relative(results, row, nm, M.ttftUs, true), (v) => fmt(v))} | ${fmt(median(rs.map((r) => r.paced.ttftP50Ms)), 2)} / ${fmt(median(rs.map((r) => r.paced.ttftP99Ms)), 2)} ` +
-      `| ${fmt(median(rs.map((r) => r.burst?.eventsPerStream ?? r.c1.eventsPerStream)), 1)} | ${errors} |`);
+    lines.push(`| ${row.label} | ${withRange(valuesOf(results, row, M.burst), 2)} | ${toNm(M.burst)} | ${toNginx(M.burst)} ` +
+      `| ${withRange(valuesOf(results, row, M.paced), 1)} | ${toNm(M.paced)} | ${toNginx(M.paced)} ` +
+      `| ${fmt(median(valuesOf(results, row, M.ttftUs)) / 1000, 3)} | ${isProxy ? withRange(addedTtftUs(results, row)) : '–'} | ${ttftMinusNm} ` +
+      `| ${pacedTtft} | ${eventsPerStream} | ${errors} |`);
   }
   lines.push('');
   lines.push('Non-streaming (1 KB JSON answer, 50 connections):');

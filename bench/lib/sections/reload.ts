@@ -156,7 +156,7 @@ function render(results: readonly ReloadRep[]): string {
   const lines = [
     '| measurement | value (median, min–max over repetitions) |',
     '|---|---|',
-    `| SIGHUP → first response from the new config, ms (median of ${times.length} reloads, idle machine, min–max) | ${fmt(median(times))} (${fmt(Math.min(...times))}–${fmt(Math.max(...times))})${timeouts > 0 ? `, ${timeouts} not within 20 s` : ''} |`,
+    `| SIGHUP → first response from the new config, ms (median of ${times.length} reloads, no benchmark load, min–max) | ${fmt(median(times))} (${fmt(Math.min(...times))}–${fmt(Math.max(...times))})${timeouts > 0 ? `, ${timeouts} not within 20 s` : ''} |`,
     `| req/s @50 keep-alive conns, steady | ${withRange(results.map((r) => r.steady.rps))} |`,
     `| req/s @50 conns during continuous reloads (one every 1.5 s) | ${withRange(results.map((r) => r.reloading.rps))} |`,
     `| during reloads ÷ steady | ${pct(median(ratios))} (${ratios.map(pct).join(', ')}) |`,
