@@ -13,10 +13,13 @@ describe('subscribeCircuitEvents', () => {
     expect(CIRCUIT_CHANNEL).toBe(PROXY_CIRCUIT_CHANNEL);
   });
 
-  it('sets the state gauge and counts transitions per upstream, target and state entered, until unsubscribed', () => {
+  it('shows a new target as closed, sets the state gauge and counts transitions per upstream, target and state entered, until unsubscribed', () => {
     const metrics = new GatewayMetrics();
     const unsubscribe = subscribeCircuitEvents(metrics);
-    const publish = (to: string) => channel(CIRCUIT_CHANNEL).publish({ upstream: 'api', target: 'http://a:1', from: 'x', to, cooldownMs: 0 });
+    const publish = (to: string, from: string | null = 'x') => channel(CIRCUIT_CHANNEL).publish({ upstream: 'api', target: 'http://a:1', from, to, cooldownMs: 0 });
+    publish('closed', null);
+    expect(valuesOf(metrics, 'louailink_circuit_breaker_state')).toEqual([{ value: 0, labels: { upstream: 'api', target: 'http://a:1' } }]);
+    expect(valuesOf(metrics, 'louailink_circuit_breaker_transitions_total')).toEqual([]);
     publish('open');
     publish('half-open');
     publish('open');

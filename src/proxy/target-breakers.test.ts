@@ -60,7 +60,7 @@ describe('TargetBreakers', () => {
     expect([429, 500, 503].filter((s) => custom.isFailureStatus(s))).toEqual([429, 503]);
   });
 
-  it('publishes every state change with the upstream, target and cooldown', () => {
+  it('publishes each target as closed when built, then every state change with the upstream, target and cooldown', () => {
     const seen: CircuitEvent[] = [];
     const onEvent = (message: unknown): void => {
       seen.push(message as CircuitEvent);
@@ -76,6 +76,8 @@ describe('TargetBreakers', () => {
       unsubscribe(CIRCUIT_CHANNEL, onEvent);
     }
     expect(seen).toEqual([
+      { upstream: 'api', target: 'http://a:1', from: null, to: 'closed', cooldownMs: 0 },
+      { upstream: 'api', target: 'http://b:1', from: null, to: 'closed', cooldownMs: 0 },
       { upstream: 'api', target: 'http://b:1', from: 'closed', to: 'open', cooldownMs: 10_000 },
       { upstream: 'api', target: 'http://b:1', from: 'open', to: 'half-open', cooldownMs: 0 },
       { upstream: 'api', target: 'http://b:1', from: 'half-open', to: 'closed', cooldownMs: 0 },

@@ -37,12 +37,13 @@ export type BreakerFactory = (options: BreakerOptions) => TargetBreaker;
 
 export const CIRCUIT_CHANNEL = 'louailink:proxy:circuit';
 
-/** Published on every state change of a target's circuit. */
+/** Published on every state change of a target's circuit, and as closed (from null) when it is built. */
 export interface CircuitEvent {
   readonly upstream: string;
   /** The target's origin, "http://host:port". */
   readonly target: string;
-  readonly from: CircuitState;
+  /** null: the breaker was just built (a new config), closed. */
+  readonly from: CircuitState | null;
   readonly to: CircuitState;
   /** Ms the circuit stays open (when `to` is "open"), else 0. */
   readonly cooldownMs: number;
@@ -81,6 +82,12 @@ export class TargetBreakers {
     );
     const breakers = this.breakers;
     this.isOpen = (index) => breakers[index]?.state === 'open';
+    if (circuitChannel.hasSubscribers) {
+      for (const target of origins) {
+        const event: CircuitEvent = { upstream, target, from: null, to: 'closed', cooldownMs: 0 };
+        circuitChannel.publish(event);
+      }
+    }
   }
 
   isFailureStatus(status: number): boolean {

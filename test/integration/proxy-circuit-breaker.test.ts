@@ -27,6 +27,7 @@ let failing: TestUpstream;
 let rude: TestUpstream;
 let holding: TestUpstream;
 let revivedPort: number;
+let lonelyPort: number;
 let revived: { server: Server; sockets: Set<Socket>; requests: number } | null = null;
 const held: ServerResponse[] = [];
 let heldClosed = 0;
@@ -34,7 +35,7 @@ let uploadsClosed = 0;
 const events: string[] = [];
 const onCircuit = (message: unknown): void => {
   const event = message as CircuitEvent;
-  events.push(`${event.upstream} ${event.from}→${event.to}`);
+  events.push(event.from === null ? `${event.upstream} built` : `${event.upstream} ${event.from}→${event.to}`);
 };
 
 function answer(body: string) {
@@ -85,6 +86,7 @@ beforeAll(async () => {
     } else res.end('done');
   });
   revivedPort = await freePort();
+  lonelyPort = await freePort();
   gateway = await startTestGateway({
     servers: { main: { locations: ['pair', 'lonely', 'failing', 'rude', 'holding'] } },
     locations: {
@@ -96,7 +98,7 @@ beforeAll(async () => {
     },
     upstreams: {
       pair: { targets: [`127.0.0.1:${revivedPort}`, healthy.hostPort], circuit_breaker: { failures: 2, cooldown: `${COOLDOWN_MS}ms` } },
-      lonely: { targets: [`127.0.0.1:${await freePort()}`], circuit_breaker: { failures: 1, cooldown: '30s' } },
+      lonely: { targets: [`127.0.0.1:${lonelyPort}`], circuit_breaker: { failures: 1, cooldown: '30s' } },
       failing: { targets: [failing.hostPort], circuit_breaker: { failures: 2, cooldown: '30s' } },
       rude: { targets: [rude.hostPort], circuit_breaker: { failures: 1, cooldown: '30s' } },
       holding: { targets: [holding.hostPort], circuit_breaker: { failures: 1, cooldown: '30s' } },
@@ -120,12 +122,20 @@ async function get(path: string) {
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 }
 
+/** The value of one series in /metrics, or undefined when absent. */
+async function metric(series: string): Promise<number | undefined> {
+  const text = await (await request(`${gateway.url}/metrics`)).body.text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 function errorCode(text: string): unknown {
   return (JSON.parse(text) as { error: unknown }).error;
 }
 
+/** State changes of an upstream's circuits (without the "built" event of each target). */
 function eventsOf(upstream: string): string[] {
-  return events.filter((e) => e.startsWith(`${upstream} `)).map((e) => e.slice(upstream.length + 1));
+  return events.filter((e) => e.startsWith(`${upstream} `) && e !== `${upstream} built`).map((e) => e.slice(upstream.length + 1));
 }
 
 describe('circuit breaker per target', () => {
@@ -153,7 +163,9 @@ describe('circuit breaker per target', () => {
     expect(bodies.filter((b) => b === 'revived')).toHaveLength(2);
   });
 
-  it('answers 503 circuit_open with Retry-After once every target is open, without trying them', async () => {
+  it('answers 503 circuit_open with Retry-After once every target is open, without trying them, and shows it in /metrics', async () => {
+    const labels = `upstream="lonely",target="http://127.0.0.1:${lonelyPort}"`;
+    expect(await metric(`louailink_circuit_breaker_state{${labels}}`)).toBe(0);
     const first = await get('/lonely/x');
     expect(first.status).toBe(502);
     expect(errorCode(first.text)).toBe('upstream_connect_error');
@@ -164,6 +176,8 @@ describe('circuit breaker per target', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(30);
     expect(eventsOf('lonely')).toEqual(['closed→open']);
+    expect(await metric(`louailink_circuit_breaker_state{${labels}}`)).toBe(1);
+    expect(await metric(`louailink_circuit_breaker_transitions_total{${labels},to="open"}`)).toBe(1);
   });
 
   it('counts 500 answers as failures and relays them until the circuit opens', async () => {
