@@ -8,6 +8,7 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { GatewayMetrics } from './gateway-metrics.ts';
+import { withMetricSubscriptions } from './metric-subscriptions.ts';
 import type { WorkerObservability } from './worker-observability.ts';
 
 export const CIRCUIT_CHANNEL = 'louailink:proxy:circuit';
@@ -37,13 +38,5 @@ export function subscribeCircuitEvents(metrics: GatewayMetrics): () => void {
 
 /** `obs` with the proxy's circuit metrics subscribed to its metrics for as long as it is open. */
 export function withProxyCircuitMetrics(obs: WorkerObservability): WorkerObservability {
-  if (obs.observer === null) return obs;
-  const unsubscribeCircuits = subscribeCircuitEvents(obs.observer.metrics);
-  return {
-    ...obs,
-    close: () => {
-      unsubscribeCircuits();
-      obs.close();
-    },
-  };
+  return withMetricSubscriptions(obs, subscribeCircuitEvents);
 }
