@@ -25,10 +25,19 @@ const original = processKeyStateStore();
 const gateways: TestGateway[] = [];
 const links: KeyStateLink[] = [];
 const stores: LocalKeyStateStore[] = [];
+/** Messages sent over every pipe, both directions. */
+let ipcMessages = 0;
 
 /** A "worker": its own store linked to the hub, and a gateway compiled with that store. */
 async function startWorker(): Promise<{ gateway: TestGateway; store: LocalKeyStateStore }> {
   const [masterEnd, workerEnd] = ipcPipe();
+  for (const end of [masterEnd, workerEnd]) {
+    const send = end.send;
+    end.send = (message: unknown) => {
+      ipcMessages++;
+      send(message);
+    };
+  }
   const peer = { send: (message: KeyStateMasterMessage) => masterEnd.send(message) };
   masterEnd.on('message', (message: unknown) => hub.receive(peer, message));
   const store = new LocalKeyStateStore();
@@ -90,9 +99,12 @@ describe('key cooldowns shared through the master', () => {
     expect(await chat(first.gateway)).toEqual({ status: 200, keyId: keyIdFor('up', KEY_B) });
     expect(requestsWith(KEY_A)).toBe(1);
     await until(() => second.store.coolingUntil(ID_A) > Date.now());
+    const messagesBefore = ipcMessages;
     const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => chat((i % 2 === 0 ? second : first).gateway)));
     expect(answers.every((a) => a.status === 200 && a.keyId === keyIdFor('up', KEY_B))).toBe(true);
     expect(requestsWith(KEY_A)).toBe(1);
+    // Requests that change no cooldown send nothing to the master.
+    expect(ipcMessages).toBe(messagesBefore);
     // The retry-after of the 429 (120 s) is the cooldown everywhere, master included.
     const until120 = hub.cooldowns().find((c) => c.keyId === ID_A)?.untilMs ?? 0;
     expect(until120 - Date.now()).toBeGreaterThan(100_000);
