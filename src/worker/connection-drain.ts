@@ -20,9 +20,12 @@ interface ConnectionState {
   /** Requests whose response has not finished yet. */
   active: number;
   lastActiveAt: number;
-  /** Responses in flight whose head may still get `Connection: close`. */
-  readonly responses: Set<ServerResponse>;
   isHttp2: boolean;
+}
+
+/** What a tracked response carries (one symbol-keyed slot instead of a closure per request). */
+interface TrackedResponse {
+  [kResponseState]?: ConnectionState | null;
 }
 
 export interface DrainOptions {
@@ -31,6 +34,7 @@ export interface DrainOptions {
 }
 
 const kState = Symbol('louailink.connectionState');
+const kResponseState = Symbol('louailink.responseConnection');
 type Tagged = { [kState]?: ConnectionState };
 
 /** How often a draining worker looks for idle keep-alive connections. */
@@ -62,7 +66,7 @@ export class ConnectionDrain {
   trackConnection(socket: Socket): void {
     const tagged = socket as Socket & Tagged;
     if (tagged[kState] !== undefined) return;
-    const state: ConnectionState = { socket, active: 0, lastActiveAt: Date.now(), responses: new Set(), isHttp2: false };
+    const state: ConnectionState = { socket, active: 0, lastActiveAt: Date.now(), isHttp2: false };
     tagged[kState] = state;
     this.#connections.add(state);
     socket.once('close', () => this.#connections.delete(state));
@@ -78,26 +82,32 @@ export class ConnectionDrain {
     if (this.#isDraining) session.close();
   }
 
-  /** Call first thing for every request (a `request` listener added with `prependListener`). */
+  /**
+   * Call first thing for every request. Hot path: no closure and no set per request; the response keeps
+   * its connection's state in a symbol slot and one listener shared by every response reads it back.
+   */
   trackRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
     this.#requestsInFlight += 1;
-    const state = (req.socket as Socket & Tagged | undefined)?.[kState];
+    const state = (req.socket as Socket & Tagged | undefined)?.[kState] ?? null;
     const isHttp1 = req.httpVersionMajor === 1;
-    const h1 = isHttp1 ? (res as ServerResponse) : undefined;
-    if (state !== undefined) {
+    if (state !== null) {
       state.active += 1;
       if (!isHttp1) state.isHttp2 = true;
-      if (h1 !== undefined) state.responses.add(h1);
     }
-    if (this.#isDraining && h1 !== undefined) h1.shouldKeepAlive = false;
-    res.once('close', () => {
-      this.#requestsInFlight -= 1;
-      if (state === undefined) return;
+    if (this.#isDraining && isHttp1) (res as ServerResponse).shouldKeepAlive = false;
+    (res as TrackedResponse)[kResponseState] = state;
+    res.on('close', this.#onResponseClose);
+  }
+
+  readonly #onResponseClose = ((drain: ConnectionDrain) =>
+    function onResponseClose(this: TrackedResponse): void {
+      drain.#requestsInFlight -= 1;
+      const state = this[kResponseState];
+      if (state === undefined || state === null) return;
+      this[kResponseState] = null;
       state.active -= 1;
       state.lastActiveAt = Date.now();
-      if (h1 !== undefined) state.responses.delete(h1);
-    });
-  }
+    })(this);
 
   /**
    * Starts the drain; resolves when no connection is left, or at the deadline after destroying what is
@@ -111,7 +121,10 @@ export class ConnectionDrain {
   #startDrain(options: DrainOptions): Promise<void> {
     this.#isDraining = true;
     for (const state of this.#connections) {
-      for (const res of state.responses) if (!res.headersSent) res.shouldKeepAlive = false;
+      // The response in progress on an HTTP/1.1 connection is node's `_httpMessage` of its socket (a later
+      // pipelined one is caught by trackRequest, which sees #isDraining).
+      const res = (state.socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (res != null && !res.headersSent) res.shouldKeepAlive = false;
     }
     for (const session of this.#sessions) session.close();
     const deadline = Date.now() + options.timeoutMs;
