@@ -6,6 +6,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:http2';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     });
   });
   gateway = await startTestGateway({
-    servers: { main: { locations: ['ai', 'proxied'] } },
+    servers: { main: { locations: ['ai', 'proxied'], http2: true } },
     locations: {
       ai: { path: '/v1', ai: {}, plugins: ['only-streams'] },
       proxied: { path: '/proxied', upstream: 'echo', plugins: ['only-streams'] },
@@ -102,6 +103,25 @@ describe('params on a proxied location', () => {
       expect(res.status).toBe(200);
       expect(res.json.body).toBe(body);
       expect(res.json.headers?.['content-length']).toBe(String(Buffer.byteLength(body)));
+    }
+  });
+
+  it('reads and forwards an HTTP/2 request body the same way', async () => {
+    const body = '{"model":"sonnet","stream":true}';
+    const session = connect(gateway.url);
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const stream = session.request({ ':method': 'POST', ':path': '/proxied/v1/chat/completions', 'content-type': 'application/json' });
+        let text = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (text += chunk));
+        stream.on('end', () => resolve(text));
+        stream.on('error', reject);
+        stream.end(body);
+      });
+      expect((JSON.parse(answer) as { body: string }).body).toBe(body);
+    } finally {
+      session.close();
     }
   });
 
