@@ -38,15 +38,15 @@ describe('auditDeniedRequests', () => {
     const stop = auditDeniedRequests({ write: (entry) => entries.push(entry) });
     try {
       channel(AUTH_CHANNEL).publish({ requestId: 'r1', location: 'ai', result: 'ok', consumer: 'a', keyName: 'k' });
-      channel(AUTH_CHANNEL).publish({ requestId: 'r2', location: 'ai', result: 'inactive', consumer: 'a', keyName: 'k' });
-      channel(LIMIT_CHANNEL).publish({ requestId: 'r3', location: 'ai', plugin: 'per-key', kind: 'rate', subject: 'a', consumer: 'a', keyName: 'k' });
+      channel(AUTH_CHANNEL).publish({ requestId: 'r2', location: 'ai', result: 'inactive', client: '10.0.0.7', consumer: 'a', keyName: 'k' });
+      channel(LIMIT_CHANNEL).publish({ requestId: 'r3', location: 'ai', plugin: 'per-key', kind: 'rate', client: '10.0.0.8', subject: 'a', consumer: 'a', keyName: 'k' });
     } finally {
       stop();
     }
     channel(AUTH_CHANNEL).publish({ requestId: 'r4', location: 'ai', result: 'invalid' });
     expect(entries).toEqual([
-      { action: 'request.denied', outcome: 'denied', reason: 'inactive', location: 'ai', request_id: 'r2', consumer: 'a', key: 'k' },
-      { action: 'request.limited', outcome: 'denied', kind: 'rate', plugin: 'per-key', subject: 'a', location: 'ai', request_id: 'r3', consumer: 'a', key: 'k' },
+      { action: 'request.denied', outcome: 'denied', reason: 'inactive', client: '10.0.0.7', location: 'ai', request_id: 'r2', consumer: 'a', key: 'k' },
+      { action: 'request.limited', outcome: 'denied', kind: 'rate', plugin: 'per-key', subject: 'a', client: '10.0.0.8', location: 'ai', request_id: 'r3', consumer: 'a', key: 'k' },
     ]);
   });
 });

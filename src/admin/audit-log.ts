@@ -40,6 +40,7 @@ interface AccessEventFields {
   readonly plugin?: unknown;
   readonly kind?: unknown;
   readonly subject?: unknown;
+  readonly client?: unknown;
 }
 
 function text(value: unknown): string | undefined {
@@ -59,6 +60,7 @@ export function auditDeniedRequests(audit: AuditLog): () => void {
       action: 'request.denied',
       outcome: 'denied',
       reason: event.result,
+      client: text(event.client),
       location: text(event.location),
       request_id: text(event.requestId),
       consumer: text(event.consumer),
@@ -73,6 +75,7 @@ export function auditDeniedRequests(audit: AuditLog): () => void {
       kind: text(event.kind),
       plugin: text(event.plugin),
       subject: text(event.subject),
+      client: text(event.client),
       location: text(event.location),
       request_id: text(event.requestId),
       consumer: text(event.consumer),

@@ -5,6 +5,7 @@
  * Payloads never carry a key or a secret.
  */
 import { channel } from 'node:diagnostics_channel';
+import { clientAddressOf } from './client-address.ts';
 import type { PluginRequestContext } from './plugin.ts';
 
 export const AUTH_CHANNEL = 'louailink:access:auth';
@@ -16,6 +17,8 @@ export interface AuthEvent {
   readonly requestId: string;
   readonly location: string;
   readonly result: AuthResult;
+  /** The client's IP address (the socket peer). */
+  readonly client: string;
   /** Consumer and key names when a key matched (also for expired/inactive/forbidden). */
   readonly consumer: string | undefined;
   readonly keyName: string | undefined;
@@ -27,6 +30,8 @@ export interface LimitExceededEvent {
   /** The limit plugin instance's name. */
   readonly plugin: string;
   readonly kind: 'rate' | 'quota' | 'concurrency';
+  /** The client's IP address (the socket peer). */
+  readonly client: string;
   /** What was counted: the consumer name, client address or location (per the plugin's `by`). */
   readonly subject: string;
   readonly consumer: string | undefined;
@@ -38,7 +43,7 @@ const limitChannel = channel(LIMIT_CHANNEL);
 
 export function publishAuth(ctx: PluginRequestContext, result: AuthResult, consumer?: string, keyName?: string): void {
   if (!authChannel.hasSubscribers) return;
-  const event: AuthEvent = { requestId: ctx.requestId, location: ctx.locationName, result, consumer, keyName };
+  const event: AuthEvent = { requestId: ctx.requestId, location: ctx.locationName, result, client: clientAddressOf(ctx.req), consumer, keyName };
   authChannel.publish(event);
 }
 
@@ -49,6 +54,7 @@ export function publishLimitExceeded(ctx: PluginRequestContext, plugin: string, 
     location: ctx.locationName,
     plugin,
     kind,
+    client: clientAddressOf(ctx.req),
     subject,
     consumer: ctx.consumer?.name,
     keyName: ctx.consumer?.keyName,

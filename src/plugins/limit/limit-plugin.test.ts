@@ -143,7 +143,7 @@ describe('limit plugin', () => {
       unsubscribe(LIMIT_CHANNEL, listener);
     }
     expect(events).toEqual([
-      { requestId: 'req-1', location: 'loc', plugin: 'per-key', kind: 'rate', subject: 'team', consumer: 'team', keyName: 'ci' },
+      { requestId: 'req-1', location: 'loc', plugin: 'per-key', kind: 'rate', client: '127.0.0.1', subject: 'team', consumer: 'team', keyName: 'ci' },
     ]);
   });
 
