@@ -75,4 +75,25 @@ describe('validateRefs', () => {
     const doc = { servers: {}, plugins: { pong: { type: 'mock' } }, locations: { a: { plugins: ['pong'] }, b: { plugins: [] } } };
     expect(show(validateRefs(doc))).toEqual(['locations.b: nothing to serve: set "upstream", "ai" or "plugins"']);
   });
+
+  it('reports key-auth consumers naming a location or model that does not exist (an alias counts as the model)', () => {
+    const doc = {
+      locations,
+      upstreams,
+      providers: { claude: { type: 'anthropic', base_url: 'http://127.0.0.1:9200', keys: ['k'] } },
+      models: { 'claude-sonnet': { aliases: ['sonnet'], providers: { claude: 'claude-sonnet-4-5' } } },
+      plugins: {
+        auth: {
+          type: 'key-auth',
+          consumers: {
+            team: { keys: [], allowed_locations: ['api', 'apj'], allowed_models: ['sonnet', 'claude-sonnet', 'gpt-5'] },
+          },
+        },
+      },
+    };
+    expect(show(validateRefs(doc))).toEqual([
+      'plugins.auth.consumers.team.allowed_locations.1: unknown location "apj"',
+      'plugins.auth.consumers.team.allowed_models.2: unknown model "gpt-5" (not a model name or alias)',
+    ]);
+  });
 });

@@ -16,7 +16,27 @@ export function validateRefs(document: unknown): ConfigProblem[] {
   checkServers(doc, problems);
   checkLocations(doc, problems);
   checkModels(doc, problems);
+  checkConsumers(doc, problems);
   return problems;
+}
+
+/** key-auth consumers: `allowed_locations` must name locations, `allowed_models` models or their aliases. */
+function checkConsumers(doc: Doc, problems: ConfigProblem[]): void {
+  const locations = names(doc['locations']);
+  const models = new Set(names(doc['models']));
+  for (const [, model] of sectionEntries(doc['models'])) forEachString(model['aliases'], [], (alias) => models.add(alias));
+  for (const [pluginName, plugin] of sectionEntries(doc['plugins'])) {
+    if (plugin['type'] !== 'key-auth') continue;
+    for (const [consumerName, consumer] of sectionEntries(plugin['consumers'])) {
+      const base = ['plugins', pluginName, 'consumers', consumerName];
+      forEachString(consumer['allowed_locations'], [...base, 'allowed_locations'], (location, path) => {
+        if (!locations.has(location)) problems.push({ path, message: `unknown location "${location}"` });
+      });
+      forEachString(consumer['allowed_models'], [...base, 'allowed_models'], (model, path) => {
+        if (!models.has(model)) problems.push({ path, message: `unknown model "${model}" (not a model name or alias)` });
+      });
+    }
+  }
 }
 
 function checkServers(doc: Doc, problems: ConfigProblem[]): void {
