@@ -34,4 +34,24 @@ describe('CrashPolicy', () => {
     for (let i = 0; i < 4; i += 1) policy.onCrash(i * 1_000, 50);
     expect(policy.onCrash(120_000, 50).action).toBe('restart');
   });
+
+  it('gives up on a worker that dies seconds after every start even when the backoff spreads the crashes past the window', () => {
+    const policy = new CrashPolicy({ stableAfterMs: 10_000, baseDelayMs: 100, maxDelayMs: 10_000, maxUnstableCrashes: 10, windowMs: 60_000 });
+    let now = 0;
+    const decisions = [];
+    for (let i = 0; i < 10; i += 1) {
+      const decision = policy.onCrash(now, 5_000);
+      decisions.push(decision);
+      if (decision.action === 'restart') now += decision.delayMs + 5_000;
+    }
+    expect(now).toBeGreaterThan(60_000);
+    expect(decisions.slice(0, 9).every((d) => d.action === 'restart')).toBe(true);
+    expect(decisions[9]?.action).toBe('give-up');
+  });
+
+  it('does not count an unstable crash long after the last one as part of a run', () => {
+    const policy = new CrashPolicy(options);
+    for (let i = 0; i < 3; i += 1) policy.onCrash(i * 1_000, 50);
+    expect(policy.onCrash(2_000 + 30_000, 50)).toEqual({ action: 'restart', delayMs: 0 });
+  });
 });

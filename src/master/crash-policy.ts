@@ -10,7 +10,12 @@ export interface CrashPolicyOptions {
   /** Delay before the second consecutive unstable restart; doubles each time after. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /** This many unstable crashes within `windowMs` → give up. */
+  /**
+   * This many unstable crashes within `windowMs`, or in a row, → give up. "In a row": each crash came
+   * before its replacement could have become stable (within `stableAfterMs + maxDelayMs` of the previous
+   * crash), so a worker that dies some seconds after every start is caught even when the backoff spreads
+   * its crashes over more than the window.
+   */
   readonly maxUnstableCrashes: number;
   readonly windowMs: number;
 }
@@ -31,6 +36,7 @@ export class CrashPolicy {
   readonly #options: CrashPolicyOptions;
   #consecutive = 0;
   #unstableAt: number[] = [];
+  #lastCrashAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: Partial<CrashPolicyOptions> = {}) {
     this.#options = { ...DEFAULT_CRASH_POLICY, ...options };
@@ -43,11 +49,17 @@ export class CrashPolicy {
       this.#consecutive = 1;
       return { action: 'restart', delayMs: 0 };
     }
+    // A gap this long means a replacement was up long enough to be stable: the run of crashes ended.
+    if (nowMs - this.#lastCrashAt > o.stableAfterMs + o.maxDelayMs) this.#consecutive = 0;
+    this.#lastCrashAt = nowMs;
     this.#consecutive += 1;
     this.#unstableAt = this.#unstableAt.filter((at) => nowMs - at < o.windowMs);
     this.#unstableAt.push(nowMs);
     if (this.#unstableAt.length >= o.maxUnstableCrashes) {
       return { action: 'give-up', crashes: this.#unstableAt.length, windowMs: o.windowMs };
+    }
+    if (this.#consecutive >= o.maxUnstableCrashes) {
+      return { action: 'give-up', crashes: this.#consecutive, windowMs: nowMs - (this.#unstableAt[0] ?? nowMs) };
     }
     const delayMs = this.#consecutive <= 1 ? 0 : Math.min(o.baseDelayMs * 2 ** (this.#consecutive - 2), o.maxDelayMs);
     return { action: 'restart', delayMs };
