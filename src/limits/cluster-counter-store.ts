@@ -1,7 +1,8 @@
 /**
  * The CounterStore of a cluster worker: fixed windows and token buckets are counted cluster-wide through
  * leases from the master (./lease-cache.ts), never above the limit whatever the number of workers; token
- * limits through counts kept by the master (./token-count-cache.ts); requests in flight stay per worker.
+ * limits through counts kept by the master (./token-count-cache.ts), requests in flight through slots
+ * leased from the master (./slot-cache.ts).
  * Once the master is gone (`detach`), waiting requests are admitted and everything is counted locally
  * (the worker is about to exit: node:cluster ends a worker whose channel closes).
  */
@@ -9,6 +10,7 @@ import type { CounterStore } from './counter-store.ts';
 import { LocalCounterStore } from './counter-store.ts';
 import type { LeaseCache } from './lease-cache.ts';
 import type { TokenBucketSpec } from './token-bucket.ts';
+import type { SlotCache } from './slot-cache.ts';
 import type { TokenCountCache } from './token-count-cache.ts';
 
 /** Lifetime of leased tokens: what a worker leased and did not use is gone after it. */
@@ -18,13 +20,15 @@ const BUCKET_SUFFIX = '|bucket';
 export class ClusterCounterStore implements CounterStore {
   readonly #leases: LeaseCache;
   readonly #tokens: TokenCountCache | undefined;
+  readonly #slots: SlotCache | undefined;
   readonly #local: LocalCounterStore;
   #isDetached = false;
 
-  /** Without `tokens`, token limits are counted by this worker alone. */
-  constructor(leases: LeaseCache, tokens?: TokenCountCache, local: LocalCounterStore = new LocalCounterStore()) {
+  /** Without `tokens` (`slots`), token limits (requests in flight) are counted by this worker alone. */
+  constructor(leases: LeaseCache, tokens?: TokenCountCache, slots?: SlotCache, local: LocalCounterStore = new LocalCounterStore()) {
     this.#leases = leases;
     this.#tokens = tokens;
+    this.#slots = slots;
     this.#local = local;
   }
 
@@ -49,12 +53,14 @@ export class ClusterCounterStore implements CounterStore {
     else this.#tokens.charge(key, limit, windowMs, tokens);
   }
 
-  acquire(key: string, max: number): boolean {
-    return this.#local.acquire(key, max);
+  acquire(key: string, max: number): boolean | Promise<boolean> {
+    if (this.#isDetached || this.#slots === undefined) return this.#local.acquire(key, max);
+    return this.#slots.acquire(key, max);
   }
 
   release(key: string): void {
-    this.#local.release(key);
+    if (this.#isDetached || this.#slots === undefined) this.#local.release(key);
+    else this.#slots.release(key);
   }
 
   /** The master is gone: admit what waits for it, count locally from now on. */
@@ -62,5 +68,6 @@ export class ClusterCounterStore implements CounterStore {
     this.#isDetached = true;
     this.#leases.failPending(0);
     this.#tokens?.failPending(0);
+    this.#slots?.failPending(true);
   }
 }

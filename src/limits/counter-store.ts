@@ -25,8 +25,11 @@ export interface CounterStore {
   chargeTokens(key: string, limit: number, windowMs: number, tokens: number, nowMs: number): void;
   /** Takes one token; 0 when admitted, else the ms until a token is available (a cluster store may wait). */
   takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number | Promise<number>;
-  /** One more request in flight unless `max` are; false when refused. Every true needs one `release`. */
-  acquire(key: string, max: number): boolean;
+  /**
+   * One more request in flight unless `max` are; false when refused. Every true needs one `release`. A
+   * cluster-wide store returns a promise while it waits for a slot from the master.
+   */
+  acquire(key: string, max: number): boolean | Promise<boolean>;
   release(key: string): void;
 }
 

@@ -37,7 +37,7 @@ describe('limit server over IPC channels', () => {
     const workerEnds: ReturnType<typeof ipcPipe>[1][] = [];
     const broadcast = (notice: unknown) => workerEnds.forEach((end) => end.emit('message', JSON.parse(JSON.stringify(notice))));
     const stores = [ipcPipe(), ipcPipe()].map(([masterEnd, workerEnd]) => {
-      serveLimits(server, masterEnd, () => 2, broadcast);
+      serveLimits(server, masterEnd, String(workerEnds.length), () => 2, broadcast);
       workerEnds.push(workerEnd);
       return connectClusterCounterStore(workerEnd, () => 65_000);
     });
@@ -50,6 +50,20 @@ describe('limit server over IPC channels', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(server.tokens.usedOf('k')).toBe(110);
     expect([a.checkTokens('k', 100, 60_000, 65_000), b.checkTokens('k', 100, 60_000, 65_000)]).toEqual([55_000, 55_000]);
+  });
+
+  it('caps requests in flight across two workers, taking idle slots back from the other worker before refusing', async () => {
+    const server = new LimitServer();
+    const [a, b] = [ipcPipe(), ipcPipe()].map(([masterEnd, workerEnd], i) => {
+      serveLimits(server, masterEnd, String(i), () => 2, () => undefined);
+      return connectClusterCounterStore(workerEnd);
+    });
+    if (a === undefined || b === undefined) throw new Error('two stores');
+    expect([await a.acquire('c', 2), await a.acquire('c', 2), await b.acquire('c', 2)]).toEqual([true, true, false]);
+    a.release('c');
+    expect(await b.acquire('c', 2)).toBe(true);
+    expect(await a.acquire('c', 2)).toBe(false);
+    expect(server.slots.heldOf('c')).toBe(2);
   });
 
   it('admits what waits for the master and counts locally once the channel disconnects', async () => {

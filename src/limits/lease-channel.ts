@@ -8,7 +8,9 @@ import { setProcessCounterStore } from './counter-store.ts';
 import { LeaseCache } from './lease-cache.ts';
 import type { LeaseLedger } from './lease-ledger.ts';
 import { isLeaseGrantMessage, isLeaseRequestMessage, isTokenCountMessage } from './lease-protocol.ts';
-import type { LimitMasterMessage, LimitServer } from './limit-server.ts';
+import type { LimitMasterMessage, LimitPeer, LimitServer } from './limit-server.ts';
+import { SlotCache } from './slot-cache.ts';
+import { isSlotGrantMessage, isSlotReclaimMessage } from './slot-protocol.ts';
 import { TokenCountCache } from './token-count-cache.ts';
 
 /** What the limit code needs of a channel: `process` and `cluster.Worker` both fit. */
@@ -37,14 +39,24 @@ export function serveLeases(ledger: LeaseLedger, channel: LeaseChannel, workerCo
 }
 
 /**
- * Master side: answers every limit message of one worker from `server`; `broadcast` reaches every worker
- * (token limit reached). Returns a function that detaches the listener.
+ * Master side: answers every limit message of one worker from `server`, as peer `peerId`; `broadcast`
+ * reaches every worker (token limit reached). Returns a function that detaches the listener and frees
+ * what the worker held.
  */
-export function serveLimits(server: LimitServer, channel: LeaseChannel, workerCount: () => number, broadcast: (notice: LimitMasterMessage) => void): () => void {
-  const reply = (answer: LimitMasterMessage): void => void channel.send?.(answer);
-  const listener = (message: unknown): void => void server.handle(message, reply, broadcast, workerCount);
+export function serveLimits(
+  server: LimitServer,
+  channel: LeaseChannel,
+  peerId: string,
+  workerCount: () => number,
+  broadcast: (notice: LimitMasterMessage) => void,
+): () => void {
+  const peer: LimitPeer = { id: peerId, send: (message) => void channel.send?.(message) };
+  const listener = (message: unknown): void => void server.handle(message, peer, broadcast, workerCount);
   channel.on('message', listener);
-  return () => channel.off('message', listener);
+  return () => {
+    channel.off('message', listener);
+    server.forget(peerId);
+  };
 }
 
 /** Worker side: a LeaseCache whose requests go to the master over `channel` and whose grants come back on it. */
@@ -62,8 +74,8 @@ function isDrainMessage(message: unknown): boolean {
 }
 
 /**
- * Worker side: the cluster-wide CounterStore (windows, buckets and token counts from the master over
- * `channel`). When the master drains this worker, unspent leases go back to it; when the channel closes,
+ * Worker side: the cluster-wide CounterStore (windows, buckets, token counts and slots from the master
+ * over `channel`). When the master drains this worker, unspent leases go back to it; when the channel closes,
  * waiting requests are admitted and counting goes local.
  */
 export function connectClusterCounterStore(channel: WorkerLimitChannel, now: () => number = Date.now): ClusterCounterStore {
@@ -76,11 +88,17 @@ export function connectClusterCounterStore(channel: WorkerLimitChannel, now: () 
   };
   const leases = new LeaseCache(send, now);
   const tokens = new TokenCountCache(send, now);
-  const store = new ClusterCounterStore(leases, tokens);
+  const slots = new SlotCache(send);
+  const store = new ClusterCounterStore(leases, tokens, slots);
   channel.on('message', (message: unknown) => {
     if (isLeaseGrantMessage(message)) leases.onGrant(message);
+    else if (isSlotGrantMessage(message)) slots.onGrant(message);
+    else if (isSlotReclaimMessage(message)) slots.onReclaim(message);
     else if (isTokenCountMessage(message)) tokens.onCount(message);
-    else if (isDrainMessage(message)) leases.drain();
+    else if (isDrainMessage(message)) {
+      leases.drain();
+      slots.drain();
+    }
   });
   channel.once('disconnect', () => store.detach());
   return store;

@@ -10,11 +10,14 @@ interface FakeWorker {
   connected: boolean;
 }
 
+let nextId = 1;
+
 function fakeWorker(): FakeWorker {
   const fake: FakeWorker = {
     received: [],
     connected: true,
     worker: {
+      id: nextId++,
       isConnected: () => fake.connected,
       send: (message: unknown) => {
         fake.received.push(message);
@@ -58,6 +61,19 @@ describe('LeaseService', () => {
     const notice = { type: 'limit-token-count', id: 0, key: 't', windowStart: 60_000, used: 120 };
     expect([a.received, b.received, gone.received]).toEqual([[notice], [notice], []]);
     expect(service.server.tokens.usedOf('t')).toBe(120);
+  });
+
+  it('frees the concurrency slots of a worker whose channel closed', () => {
+    const [a, b] = [fakeWorker(), fakeWorker()];
+    const hub = fakeCluster([a, b]);
+    const service = new LeaseService({}, hub);
+    services.push(service);
+    hub.emit('message', a.worker, { type: 'limit-slots', id: 1, key: 's', max: 2, want: 2 });
+    expect(service.server.slots.heldOf('s')).toBe(2);
+    hub.emit('disconnect', a.worker);
+    expect(service.server.slots.heldOf('s')).toBe(0);
+    hub.emit('message', b.worker, { type: 'limit-slots', id: 1, key: 's', max: 2, want: 2 });
+    expect(b.received).toEqual([{ type: 'limit-slots-grant', id: 1, key: 's', granted: 2 }]);
   });
 
   it('stops answering once closed', () => {

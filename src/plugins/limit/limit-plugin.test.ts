@@ -243,6 +243,36 @@ describe('limit plugin', () => {
     expect([at('a'), at('b'), at('c')]).toEqual([undefined, undefined, 429]);
   });
 
+  it('waits for a slot from a cluster store, and gives a slot granted after the client left straight back', async () => {
+    const local = new LocalCounterStore();
+    let grant: (isAdmitted: boolean) => void = () => undefined;
+    const released: string[] = [];
+    const cluster: CounterStore = {
+      takeWindow: (key, limit, windowMs, nowMs) => local.takeWindow(key, limit, windowMs, nowMs),
+      takeToken: (key, spec, nowMs) => local.takeToken(key, spec, nowMs),
+      checkTokens: (key, limit, windowMs, nowMs) => local.checkTokens(key, limit, windowMs, nowMs),
+      chargeTokens: (key, limit, windowMs, tokens, nowMs) => local.chargeTokens(key, limit, windowMs, tokens, nowMs),
+      acquire: () => new Promise<boolean>((resolve) => (grant = resolve)),
+      release: (key) => void released.push(key),
+    };
+    const hooks = createLimitHooks(parse({ type: 'limit', by: 'location', concurrency: 1 }), 'lim', cluster);
+    const res = new EventEmitter() as unknown as GatewayResponse;
+    const admitted = hooks.onRequest?.(fakeContext({ res }));
+    grant(true);
+    expect(await admitted).toBeUndefined();
+    res.emit('close');
+    expect(released).toEqual(['lim|location|loc']);
+    const left = new EventEmitter() as unknown as GatewayResponse;
+    const abandoned = hooks.onRequest?.(fakeContext({ res: left }));
+    left.emit('close');
+    grant(true);
+    expect(codeOf(await abandoned)).toBe('concurrency_exceeded');
+    expect(released).toHaveLength(2);
+    const refused = hooks.onRequest?.(fakeContext({ res: new EventEmitter() as unknown as GatewayResponse }));
+    grant(false);
+    expect((await refused)?.status).toBe(503);
+  });
+
   it('rejects a config with both tpm and tokens, or a quota with neither requests nor tokens', () => {
     expect(() => parse({ type: 'limit', tpm: 1, tokens: 1 })).toThrow();
     expect(() => parse({ type: 'limit', quota: { period: 'day' } })).toThrow();

@@ -11,6 +11,7 @@
  */
 import type { PluginConfig } from '../../config/schema.ts';
 import { GatewayError } from '../../core/errors.ts';
+import type { GatewayResponse } from '../../core/http-types.ts';
 import { processCounterStore } from '../../limits/counter-store.ts';
 import type { CounterStore } from '../../limits/counter-store.ts';
 import { MONTH_WINDOW, retryAfterSeconds } from '../../limits/fixed-window.ts';
@@ -156,19 +157,50 @@ export function createLimitHooks(
       const subject = keyOf(ctx);
       const key = prefix + subject;
       const spec = (byConsumer.size === 0 ? undefined : byConsumer.get(subject)) ?? base;
+      if (spec.maxInFlight === undefined) return runChecks(ctx, spec, key, subject, 0);
       // The slot is taken first and given back on 'close', also when a rate limit answers 429 below.
-      if (spec.maxInFlight !== undefined) {
-        const res = ctx.res;
-        if (res === undefined) throw new Error('the limit plugin needs ctx.res to release concurrency slots');
-        if (!store.acquire(key, spec.maxInFlight)) {
-          publishLimitExceeded(ctx, name, 'concurrency', subject);
-          return errorReply(ctx, busy);
-        }
+      const res = ctx.res;
+      if (res === undefined) throw new Error('the limit plugin needs ctx.res to release concurrency slots');
+      const slot = store.acquire(key, spec.maxInFlight);
+      if (slot === true) {
         res.once('close', () => store.release(key));
+        return runChecks(ctx, spec, key, subject, 0);
       }
-      return runChecks(ctx, spec, key, subject, 0);
+      if (slot === false) return refuseBusy(ctx, subject);
+      return waitForSlot(ctx, res, slot, spec, key, subject);
     },
   };
+
+  /** A cluster store asks the master for a slot: if the client leaves meanwhile, a granted slot goes straight back. */
+  function waitForSlot(
+    ctx: PluginRequestContext,
+    res: GatewayResponse,
+    slot: Promise<boolean>,
+    spec: CompiledSpec,
+    key: string,
+    subject: string,
+  ): Promise<RequestVerdict> {
+    let isClosed = false;
+    const onClose = (): void => {
+      isClosed = true;
+    };
+    res.once('close', onClose);
+    return slot.then((isAdmitted) => {
+      res.off('close', onClose);
+      if (!isAdmitted) return refuseBusy(ctx, subject);
+      if (isClosed) {
+        store.release(key);
+        return refuseBusy(ctx, subject);
+      }
+      res.once('close', () => store.release(key));
+      return runChecks(ctx, spec, key, subject, 0);
+    });
+  }
+
+  function refuseBusy(ctx: PluginRequestContext, subject: string): Reply {
+    publishLimitExceeded(ctx, name, 'concurrency', subject);
+    return errorReply(ctx, busy);
+  }
 
   /** Runs the checks from `from` on: synchronous while the store answers synchronously. */
   function runChecks(ctx: PluginRequestContext, spec: CompiledSpec, key: string, subject: string, from: number): RequestVerdict | Promise<RequestVerdict> {
