@@ -1,39 +1,51 @@
 /**
  * Cluster-wide limits of the real binary (master + 2 workers): request windows counted exactly across
- * workers under concurrent load from many connections, and token limits from the usage of streamed AI
- * responses (built-in mock provider), refused on every worker once reached, in the client's dialect.
- * The access log (`$pid $status $uri`) shows which workers served.
+ * workers under concurrent load from many connections, token limits from the usage of streamed AI
+ * responses (built-in mock provider), refused on every worker once reached, in the client's dialect, and
+ * a global cap on requests in flight held across workers. The access log (`$pid $status $uri`) shows
+ * which workers served.
  */
+import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowStartOf } from '../../src/limits/fixed-window.ts';
 import { send, servingPids, streamChat, streamedTotalTokens, until } from './helpers/limit-traffic.ts';
 import type { TimedResponse } from './helpers/limit-traffic.ts';
+import { eventually } from './helpers/http.ts';
 import { cleanupMasters, startMaster } from './helpers/master-fixture.ts';
 import type { MasterFixture } from './helpers/master-fixture.ts';
+import { startSseUpstream } from './helpers/sse-upstream.ts';
+import type { SseUpstream } from './helpers/sse-upstream.ts';
 
 const LIMIT = 60;
 const WINDOW_MS = 2_000;
 const WINDOWS = 3;
 const CONNECTIONS = 24;
 const TOKEN_LIMIT = 70;
+const IN_FLIGHT = 4;
 /** About 40 characters each: the mock provider counts ceil(chars / 4) = 10 prompt tokens, and 10 for its reply. */
 const PROMPT = 'count the tokens of this prompt, please!';
 const REPLY = 'these forty characters are the reply....';
 
 let fixture: MasterFixture;
+let upstream: SseUpstream;
 const accessLog = () => join(fixture.dir.path, 'logs', 'access.log');
 
 beforeAll(async () => {
+  upstream = await startSseUpstream();
   fixture = await startMaster(
     (port) => `basic: { workers: 2, log_level: info }
 servers:
-  main: { listen: 127.0.0.1:${port}, locations: [ai, window] }
+  main: { listen: 127.0.0.1:${port}, locations: [ai, window, sse] }
 locations:
   window: { path: =/window, plugins: [per-window, pong] }
   ai: { path: /v1, ai: {}, plugins: [ai-tokens] }
+  sse: { path: /sse, upstream: sse, plugins: [gateway-cap] }
+upstreams:
+  sse: { targets: [127.0.0.1:${upstream.port}] }
 plugins:
   pong: { type: mock, body: ok }
+  gateway-cap: { type: limit, by: global, concurrency: ${IN_FLIGHT} }
   per-window: { type: limit, by: location, requests: ${LIMIT}, window: 2s }
   ai-tokens: { type: limit, by: location, tokens: ${TOKEN_LIMIT}, window: 1h }
 providers:
@@ -47,7 +59,37 @@ observability:
   );
 }, 60_000);
 
-afterAll(cleanupMasters);
+afterAll(async () => {
+  await cleanupMasters();
+  await upstream?.close();
+});
+
+interface OpenedStream {
+  readonly status: number;
+  readonly body: Promise<string>;
+}
+
+/** GET on a fresh connection, resolved at the response head (an admitted stream stays open). */
+function openStream(port: number, path: string): Promise<OpenedStream> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      const body = new Promise<string>((done) => res.on('end', () => done(text)).on('error', () => done(text)));
+      resolve({ status: res.statusCode ?? 0, body });
+    });
+    req.on('error', reject);
+  });
+}
+
+/** `count` concurrent streams added to `open`; resolves once every head arrived and all admitted ones are open upstream. */
+async function openStreams(count: number, open: readonly OpenedStream[] = []): Promise<OpenedStream[]> {
+  const opened = [...open, ...(await Promise.all(Array.from({ length: count }, () => openStream(fixture.port, '/sse'))))];
+  const admitted = opened.filter((o) => o.status === 200).length;
+  expect(await eventually(async () => upstream.openStreams() === admitted, 10_000)).toBe(true);
+  return opened;
+}
 
 describe('cluster-wide limits of the real binary (2 workers)', () => {
   it('admits exactly `requests` per window across both workers under concurrent load from many connections', async () => {
@@ -115,5 +157,31 @@ describe('cluster-wide limits of the real binary (2 workers)', () => {
     const anthropic = await send(fixture.port, 'POST', '/v1/messages', { model: 'm', max_tokens: 16, messages: [{ role: 'user', content: PROMPT }] });
     expect(anthropic.status).toBe(429);
     expect(JSON.parse(anthropic.body)).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+  }, 30_000);
+
+  it('caps requests in flight across both workers with by: global, and frees the slots as the streams end', async () => {
+    // Groups of concurrent streams until both workers have answered some (one worker may accept a
+    // whole burst): counted per worker, the second one would then admit requests above the cap.
+    let first: OpenedStream[] = [];
+    let refusedPids: number[] = [];
+    for (let group = 0; group < 20 && (first.length < 12 || new Set(refusedPids).size < 2); group++) {
+      first = await openStreams(4, first);
+      const refusedSoFar = first.filter((o) => o.status !== 200).length;
+      refusedPids = await servingPids(accessLog(), 503, '/sse', refusedSoFar);
+      await until(Date.now() + 30);
+    }
+    expect(first.filter((o) => o.status === 200)).toHaveLength(IN_FLIGHT);
+    const refused = first.filter((o) => o.status !== 200);
+    expect(refused.every((o) => o.status === 503)).toBe(true);
+    expect(await Promise.all(refused.map(async (o) => JSON.parse(await o.body).error))).toEqual(refused.map(() => 'concurrency_exceeded'));
+    upstream.endAll();
+    await Promise.all(first.map((o) => o.body));
+    const admittedPids = await servingPids(accessLog(), 200, '/sse', IN_FLIGHT);
+    expect(new Set([...admittedPids, ...refusedPids]).size).toBe(2);
+    // The slots came back: idle ones held by either worker are taken back for the other one.
+    const second = await openStreams(6);
+    expect(second.filter((o) => o.status === 200)).toHaveLength(IN_FLIGHT);
+    upstream.endAll();
+    await Promise.all(second.map((o) => o.body));
   }, 30_000);
 });
