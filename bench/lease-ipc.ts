@@ -2,7 +2,8 @@
  * The IPC cost of cluster-wide limits over real node:cluster channels (JSON serialization, as the
  * master uses): a master with the LeaseService and WORKERS workers with the cluster CounterStore.
  *   1. round trip of one lease (a fresh key per request, so every take asks the master): p50/p99 µs;
- *   2. round trip of a token check (first check of a key in a window): p50/p99 µs;
+ *   2. round trip of a token check (first check of a key in a window) and of a concurrency slot
+ *      (a worker holding no idle slot of the key): p50/p99 µs;
  *   3. saturating one `rpm`-style key from every worker: admissions (must equal the limit), messages
  *      per window, and the cost of a take amortized over a window (ns).
  * Run: node bench/lease-ipc.ts [workers=2] [limit=600]
@@ -20,6 +21,7 @@ const WINDOW_MS = 60_000;
 interface WorkerReport {
   readonly leaseUs: readonly number[];
   readonly tokenUs: readonly number[];
+  readonly slotUs: readonly number[];
   readonly admitted: number;
   readonly refused: number;
   /** Takes of the saturating phase that had to wait for the master. */
@@ -58,6 +60,13 @@ async function runWorker(): Promise<void> {
     await store.checkTokens(`tok|${id}|${i}`, 1_000, WINDOW_MS, Date.now());
     tokenUs.push((performance.now() - started) * 1000);
   }
+  const slotUs: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const started = performance.now();
+    await store.acquire(`slot|${id}|${i}`, 10);
+    slotUs.push((performance.now() - started) * 1000);
+    store.release(`slot|${id}|${i}`);
+  }
   // Every worker starts together (the master says when), then takes until the window refuses.
   await new Promise<void>((resolve) => {
     const onGo = (message: unknown): void => {
@@ -80,7 +89,7 @@ async function runWorker(): Promise<void> {
     if (waitMs === 0) admitted++;
     else refused++;
   }
-  const report: WorkerReport = { leaseUs, tokenUs, admitted, refused, waited, messages, saturateMs: performance.now() - started };
+  const report: WorkerReport = { leaseUs, tokenUs, slotUs, admitted, refused, waited, messages, saturateMs: performance.now() - started };
   process.send?.(report);
 }
 
@@ -107,6 +116,7 @@ async function runMaster(): Promise<void> {
   service.close();
   const leaseUs = reports.flatMap((r) => r.leaseUs);
   const tokenUs = reports.flatMap((r) => r.tokenUs);
+  const slotUs = reports.flatMap((r) => r.slotUs);
   const admitted = reports.reduce((n, r) => n + r.admitted, 0);
   const messages = reports.reduce((n, r) => n + r.messages, 0);
   const saturateMs = Math.max(...reports.map((r) => r.saturateMs));
@@ -114,6 +124,7 @@ async function runMaster(): Promise<void> {
   console.log(`workers ${WORKERS}, limit ${LIMIT} per window`);
   console.log(`lease round trip    p50 ${fmt(percentile(leaseUs, 50))} µs  p99 ${fmt(percentile(leaseUs, 99))} µs  (${leaseUs.length} samples, concurrent workers)`);
   console.log(`token check         p50 ${fmt(percentile(tokenUs, 50))} µs  p99 ${fmt(percentile(tokenUs, 99))} µs`);
+  console.log(`concurrency slot    p50 ${fmt(percentile(slotUs, 50))} µs  p99 ${fmt(percentile(slotUs, 99))} µs`);
   console.log(`saturated window    admitted ${admitted} (limit ${LIMIT}), lease messages ${messages} (worker → master), per worker ${reports.map((r) => r.admitted).join(' / ')}`);
   const waited = reports.reduce((n, r) => n + r.waited, 0);
   console.log(`                    ${waited} of ${admitted + reports.reduce((n, r) => n + r.refused, 0)} takes waited for the master (a worker taking in a tight loop outruns asking ahead)`);
