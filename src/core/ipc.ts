@@ -9,7 +9,7 @@
  * runtime is compiled, or `start-failed`. Node delivers messages with handles in order.
  *
  * `TLoaded` is the validated config as loaded by the master (core may not import config types).
- * Other protocols share the channel (`obs:*`, `limit-*`, `keys:*`, `admin:*`); docs/architecture.md lists
+ * Other protocols share the channel (`obs:*`, `limit-*`, `keys:*`, `admin:*`, `notify`); docs/architecture.md lists
  * them all and why each union lives where it does.
  */
 
@@ -46,7 +46,23 @@ export type WorkerMessage =
   | { readonly type: 'booted' }
   | { readonly type: 'ready'; readonly addresses: readonly string[] }
   | { readonly type: 'start-failed'; readonly code: string; readonly message: string }
-  | { readonly type: 'status'; readonly requestsInFlight: number; readonly rssBytes: number };
+  | {
+      readonly type: 'status';
+      readonly requestsInFlight: number;
+      readonly rssBytes: number;
+      /** The worker's circuit breakers that are not closed (closed ones are left out). */
+      readonly circuits: readonly CircuitView[];
+    };
+
+/** A circuit breaker that is not closed, as `louailink -s status` lists it. */
+export type CircuitView = (
+  | { readonly kind: 'target'; readonly upstream: string; readonly target: string }
+  | { readonly kind: 'provider'; readonly provider: string }
+) & (
+  /** `openUntil`: ISO time from which a probe may go through. */
+  | { readonly state: 'open'; readonly openUntil: string }
+  | { readonly state: 'half-open' }
+);
 
 export type WorkerMessageType = WorkerMessage['type'];
 
