@@ -1,13 +1,13 @@
 /**
  * The worker side of the master protocol (src/core/ipc.ts), independent of what the worker serves: collect
  * the listen handles, start the runtime on them when `start` arrives, report `ready` or `start-failed`,
- * drain or stop on request, answer `status`, exit. The process title is "llk-worker" (never "louailink",
- * so `pkill louailink` matches only the master) and every signal an operator may send to the master is
- * ignored here: the master manages workers over IPC, and Node's defaults would kill the process on
+ * drain or stop on request, answer `status` (with the circuits that are not closed), exit. The process
+ * title is "llk-worker" (never "louailink", so `pkill louailink` matches only the master) and every signal
+ * an operator may send to the master is ignored here: the master manages workers over IPC, and Node's defaults would kill the process on
  * SIGQUIT and open the inspector on SIGUSR1 (zero-downtime.md §7.5, pitfalls 6 and 7).
  */
 import { isMasterMessage } from '../core/ipc.ts';
-import type { MasterMessage, WorkerMessage } from '../core/ipc.ts';
+import type { CircuitView, MasterMessage, WorkerMessage } from '../core/ipc.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { DrainOptions } from './connection-drain.ts';
 
@@ -37,6 +37,8 @@ export interface WorkerRuntime {
   readonly stop: () => Promise<void>;
   /** Open every log file again (SIGUSR1 or `-s reopen` in the master, built-in rotation). */
   readonly reopenLogs: () => void;
+  /** The circuit breakers that are not closed now (`-s status`); absent: none are tracked. */
+  readonly notClosedCircuits?: () => readonly CircuitView[];
 }
 
 export type StartWorkerRuntime = (start: WorkerRuntimeStart) => Promise<WorkerRuntime>;
@@ -97,7 +99,12 @@ export function runClusterWorker(startRuntime: StartWorkerRuntime): void {
         runtime?.reopenLogs();
         return;
       case 'status':
-        send({ type: 'status', requestsInFlight: runtime?.requestsInFlight() ?? 0, rssBytes: process.memoryUsage.rss() });
+        send({
+          type: 'status',
+          requestsInFlight: runtime?.requestsInFlight() ?? 0,
+          rssBytes: process.memoryUsage.rss(),
+          circuits: runtime?.notClosedCircuits?.() ?? [],
+        });
         return;
     }
   });
