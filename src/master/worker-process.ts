@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { isWorkerMessage } from '../core/ipc.ts';
-import type { MasterMessage, WorkerMessage } from '../core/ipc.ts';
+import type { CircuitView, MasterMessage, WorkerMessage } from '../core/ipc.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { MasterError } from './master-error.ts';
 import type { SocketTable } from './socket-table.ts';
@@ -37,6 +37,8 @@ export interface WorkerStatus {
   readonly state: WorkerState;
   readonly requestsInFlight: number | null;
   readonly rssBytes: number | null;
+  /** Circuit breakers of the worker that are not closed; null when it did not answer. */
+  readonly circuits: readonly CircuitView[] | null;
 }
 
 /** After a drain or stop deadline, how long the master still waits before SIGKILL. */
@@ -129,7 +131,7 @@ export class WorkerProcess {
 
   async status(): Promise<WorkerStatus> {
     const base = { pid: this.pid, slot: this.slot, state: this.#state };
-    if (this.#state === 'exited') return { ...base, requestsInFlight: null, rssBytes: null };
+    if (this.#state === 'exited') return { ...base, requestsInFlight: null, rssBytes: null, circuits: null };
     const reply = await new Promise<Extract<WorkerMessage, { type: 'status' }> | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), STATUS_TIMEOUT_MS);
       this.#statusWaiters.push((message) => {
@@ -138,7 +140,7 @@ export class WorkerProcess {
       });
       this.#send({ type: 'status' });
     });
-    return { ...base, requestsInFlight: reply?.requestsInFlight ?? null, rssBytes: reply?.rssBytes ?? null };
+    return { ...base, requestsInFlight: reply?.requestsInFlight ?? null, rssBytes: reply?.rssBytes ?? null, circuits: reply?.circuits ?? null };
   }
 
   #waitReady(options: WorkerStartOptions): Promise<void> {
