@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { duration } from './schema-units.ts';
 
 /**
- * Every event the master can send. `backend_unhealthy` is an alias of `backend_status` (either name in
- * `events` selects both).
+ * Every event the master can send. `backend_unhealthy` and `backend_healthy` are aliases of
+ * `backend_status` (any of the three names in `events` selects all three).
  */
 export const NOTIFICATION_EVENTS = [
   'restart',
@@ -19,6 +19,7 @@ export const NOTIFICATION_EVENTS = [
   'upgrade',
   'backend_status',
   'backend_unhealthy',
+  'backend_healthy',
   'upstream_status',
   'lets_encrypt',
   'parse_certificate_fail',
@@ -42,7 +43,7 @@ export const notificationSchema = z
       .array(z.enum(NOTIFICATION_EVENTS))
       .min(1, 'list at least one event, or leave `events` out to receive every event')
       .optional()
-      .describe('Events sent to this channel (default: every event). `backend_unhealthy` is an alias of `backend_status`.'),
+      .describe('Events sent to this channel (default: every event). `backend_status`, `backend_unhealthy` and `backend_healthy` select each other.'),
     retries: z.number().int().min(0).max(10).default(3).describe('Attempts after the first one failed (exponential backoff from 500 ms, at most 30 s apart).'),
     timeout: duration('10s').describe('Deadline of one attempt (connect, answer and body).'),
   })
