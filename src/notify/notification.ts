@@ -29,7 +29,10 @@ export interface NotificationSource {
 }
 
 /** Names in an `events` list that select each other. */
-const ALIASES: Readonly<Partial<Record<NotificationEventName, NotificationEventName>>> = { backend_unhealthy: 'backend_status' };
+const ALIASES: Readonly<Partial<Record<NotificationEventName, NotificationEventName>>> = {
+  backend_unhealthy: 'backend_status',
+  backend_healthy: 'backend_status',
+};
 
 export function canonicalEvent(event: NotificationEventName): NotificationEventName {
   return ALIASES[event] ?? event;
