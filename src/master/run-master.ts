@@ -13,6 +13,7 @@ import { Master } from './master.ts';
 import { KeyStateService } from './key-state-service.ts';
 import { LeaseService } from './lease-service.ts';
 import { MetricsAggregator } from './metrics-aggregator.ts';
+import { WorkerNotifyService } from './worker-notify.ts';
 import { pidFileOf } from './pid-file.ts';
 import { Supervisor } from './supervisor.ts';
 import { INHERITED_FDS_ENV } from './upgrade.ts';
@@ -71,6 +72,11 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   const keyStates = new KeyStateService(loaded.config.providers);
   const notifier = new Notifier({ name: loaded.config.basic.name, logger });
   notifier.configure(loaded.config.notifications);
+  // Workers' notifications (circuits opening and closing…), one per cluster however many workers report.
+  const workerNotify = new WorkerNotifyService({
+    notify: (notification) => notifier.notify(notification),
+    onRejected: (event) => logger.warn({ event: 'notify_fail' }, `a worker sent an unknown notification event "${event}"`),
+  });
   let master: Master | undefined;
   const supervisor = new Supervisor({
     configPath: options.configPath,
@@ -141,6 +147,7 @@ export async function runMaster(options: MasterOptions): Promise<number> {
   });
   const code = await master.finished;
   metricsAggregator.close();
+  workerNotify.close();
   management.close();
   rotator?.close();
   await notifier.close(NOTIFY_CLOSE_MS);
