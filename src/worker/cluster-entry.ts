@@ -13,15 +13,19 @@ useClusterCounterStore(process);
 const keyStatesSynced = linkProcessKeyStates(process).synced;
 
 runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
-  const [{ createAppLog }, { startGateway }, { ConnectionDrain }] = await Promise.all([
+  const [{ createAppLog }, { startGateway }, { ConnectionDrain }, { CircuitWatch }, { masterNotifier }] = await Promise.all([
     import('../lib/app-log.ts'),
     import('./start.ts'),
     import('./connection-drain.ts'),
+    import('./circuit-watch.ts'),
+    import('./notify-master.ts'),
   ]);
   const { basic } = loaded.config;
   const log = createAppLog({ level: basic.log_level, name: basic.name, file: logFile });
   const logger = log.logger.child({ role: 'worker', generation, slot });
   const drain = new ConnectionDrain();
+  // Before the gateway compiles its breakers: `-s status` lists the open ones, the master is told of changes.
+  const circuits = new CircuitWatch({ providers: loaded.config.providers, notify: masterNotifier(process) });
   await keyStatesSynced; // no request may use a key that another generation has cooled
   const gateway = await startGateway({ loaded, logger, handles, drain, identity: { generation, slot }, observabilityChannel: process });
   return {
@@ -29,6 +33,7 @@ runClusterWorker(async ({ loaded, handles, generation, slot, logFile }) => {
     requestsInFlight: () => drain.requestsInFlight,
     drain: (options) => gateway.drain(options),
     stop: () => gateway.close(),
+    notClosedCircuits: () => circuits.notClosed(),
     reopenLogs: () => {
       log.reopen();
       gateway.reopenLogs();
