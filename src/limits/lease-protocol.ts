@@ -5,6 +5,7 @@
  * finished responses, and learn the count (first check of a window, or when the limit is reached). Window starts are epoch-aligned, so every process
  * names the same window for the same instant.
  */
+import { isCount, isRecord } from './message-guards.ts';
 
 /**
  * Worker → master: `charge` tokens used by a response that ended in the window starting at `windowStart`
@@ -78,11 +79,6 @@ export interface LeaseGrantMessage {
   readonly retryAfterMs?: number;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 function isBucketSpec(value: unknown): boolean {
   return (

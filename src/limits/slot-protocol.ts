@@ -4,6 +4,7 @@
  * back. When the master has no free slot it asks every other worker to give back its idle ones (a
  * reclaim round) before it refuses, so a request is refused only when the slots are really in use.
  */
+import { isCount, isRecord } from './message-guards.ts';
 
 /** Worker → master: "lease me up to `want` more slots of `key`" (`max` = the configured concurrency). */
 export interface SlotRequestMessage {
@@ -37,11 +38,6 @@ export interface SlotReturnMessage {
   readonly round: number;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function isSlotRequestMessage(value: unknown): value is SlotRequestMessage {
   return isRecord(value) && value.type === 'limit-slots' && isCount(value.id) && typeof value.key === 'string' && isCount(value.max) && isCount(value.want);
