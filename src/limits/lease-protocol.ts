@@ -2,8 +2,9 @@
  * The IPC messages of cluster-wide limits. Fixed windows and buckets: a worker asks the master for a
  * batch of admissions of one key in one window; the master grants at most what is left of the limit, so
  * the admissions of all workers together never exceed it. Token limits: workers charge the tokens of
- * finished responses, and learn the count (first check of a window, or when the limit is reached). Window starts are epoch-aligned, so every process
- * names the same window for the same instant.
+ * finished responses, and learn the count (first check of a window, or when the limit is reached).
+ * Window starts are epoch-aligned, so every process names the same window for the same instant.
+ * Concurrency slots have their own messages (./slot-protocol.ts).
  */
 import { isCount, isRecord } from './message-guards.ts';
 
