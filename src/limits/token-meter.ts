@@ -5,8 +5,8 @@
  * run then, so tokens count in the window in which the response ended. Requests whose record never
  * comes (another plugin refused them, a non-exchange path like /models) are forgotten a grace period
  * after their response closed. One meter per process: `processTokenMeter()`, fed by `withTokenMeter`.
- * Requests are matched by request id; a client that sends the same `x-request-id` on concurrent requests
- * gets the first record's tokens charged for each of them (never fewer tokens than it used in all).
+ * Requests are matched by request id: a client that sends the same `x-request-id` on concurrent requests
+ * has each of them charged the tokens of whichever ends first.
  */
 import type { GatewayResponse } from '../core/http-types.ts';
 import type { UsageRecord, UsageSink } from '../core/usage-record.ts';
