@@ -12,6 +12,7 @@ import { parseListenAddress } from './listen-address.ts';
 import { notificationSchema } from './notification-schema.ts';
 import { adminSchema, checkAdminListen } from './admin-schema.ts';
 import { circuitBreakerSchema } from './circuit-breaker-schema.ts';
+import { providerMaxOutputTokens, translationOptionFields } from './provider-options-schema.ts';
 import { corsPluginSchema, ipRestrictionPluginSchema, keyAuthPluginSchema, limitPluginSchema, requestRestrictionPluginSchema } from './access-plugin-schemas.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -272,18 +273,23 @@ export const providerSchema = z
         .array(providerKey)
         .default([])
         .describe('API keys, used round robin (none: no `authorization` header, e.g. a local vLLM or Ollama); a key that fails with 401/402/403/429 (or a quota-worded 400) cools down.'),
+      max_output_tokens: providerMaxOutputTokens,
+      ...translationOptionFields,
     }),
     z.strictObject({
       type: z.literal('anthropic'),
       base_url: z.url().default('https://api.anthropic.com').describe('Base URL as the Anthropic SDK takes it (without /v1).'),
       version: z.string().default('2023-06-01').describe('`anthropic-version` header sent upstream.'),
       ...providerCommon,
+      max_output_tokens: providerMaxOutputTokens,
     }),
     z.strictObject({
       type: z.literal('azure-openai'),
       base_url: z.url().describe('Resource endpoint, e.g. "https://NAME.openai.azure.com"; the model ids in `models` are deployment names.'),
       api_version: z.string().describe('The `api-version` query parameter, e.g. "2024-10-21".'),
       ...providerCommon,
+      max_output_tokens: providerMaxOutputTokens,
+      ...translationOptionFields,
     }),
     z.strictObject({
       type: z.literal('mock'),
@@ -298,7 +304,8 @@ const modelTarget = z.union([
   z.string().describe('The model id the provider knows (a deployment name for azure-openai).'),
   z.strictObject({
     model: z.string().describe('The model id the provider knows.'),
-    max_output_tokens: z.number().int().min(1).optional().describe("This provider's output-token limit for the model (default: the model's)."),
+    max_output_tokens: z.number().int().min(1).optional().describe("This provider's output-token limit for the model (default: the model's, then the provider's)."),
+    ...translationOptionFields,
   }),
 ]);
 
@@ -308,7 +315,7 @@ export const modelSchema = z
     providers: z
       .record(z.string(), modelTarget)
       .refine((v) => Object.keys(v).length > 0, { message: 'a model needs at least one provider' })
-      .describe('Provider name → the model id that provider knows it as (or `{model, max_output_tokens}`).'),
+      .describe('Provider name → the model id that provider knows it as (or `{model, max_output_tokens, …}` with translation options that override the provider\'s for this model).'),
     default_provider: z
       .string()
       .optional()
@@ -319,7 +326,7 @@ export const modelSchema = z
       .min(1)
       .optional()
       .describe(
-        'Output-token limit: the `max_tokens` sent to Anthropic upstreams when the client sets none, and the ceiling of client values. Unset: the client value is kept, and 8192 is sent when the client sets none.',
+        "Output-token limit: the `max_tokens` sent to Anthropic upstreams when the client sets none, and the ceiling of translated client values. Unset: the provider's `max_output_tokens`; without one the client value is kept, and 8192 is sent when the client sets none.",
       ),
   })
   .describe('A model clients can ask for, and the providers that serve it.');
