@@ -160,7 +160,17 @@ export interface OpenAiRequestIn extends ChatCompletionCreateParamsBase {
   top_k?: number | null;
 }
 
-export type OpenAiRequestOut = ChatCompletionCreateParamsBase;
+/** OpenRouter's reasoning switch (https://openrouter.ai/docs/use-cases/reasoning-tokens): one of effort, max_tokens or enabled. */
+export interface OpenRouterReasoning {
+  effort?: 'low' | 'medium' | 'high';
+  max_tokens?: number;
+  enabled?: boolean;
+}
+
+/** The OpenAI request the gateway sends; `reasoning` only to upstreams configured for it (OpenRouter). */
+export interface OpenAiRequestOut extends ChatCompletionCreateParamsBase {
+  reasoning?: OpenRouterReasoning;
+}
 
 /**
  * The Anthropic request the gateway sends. The SDK no longer types the sampling parameters, which the

@@ -10,13 +10,14 @@ import type {
   ChatCompletionFunctionTool,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
-import type { ReasoningEffort } from 'openai/resources/shared';
 import { isPresent, isRecord } from '../json-values.ts';
 import { ParamReport } from '../param-report.ts';
 import { ToolNameMap } from '../tool-names.ts';
 import type { TranslatedRequest } from '../translator.ts';
 import type { AnthropicRequestIn, OpenAiRequestOut } from '../wire-types.ts';
+import { foldSystemMessages } from './fold-system-messages.ts';
 import { convertMessages, requestToolNames } from './messages.ts';
+import { applyReasoning, type ReasoningParam } from './reasoning.ts';
 
 export interface AnthropicToOpenAiRequestOptions {
   /** The model name the upstream knows (after alias and provider map). */
@@ -27,12 +28,14 @@ export interface AnthropicToOpenAiRequestOptions {
   readonly strict: boolean;
   /** The upstream wants `max_completion_tokens` (OpenAI reasoning models) instead of `max_tokens`. */
   readonly useMaxCompletionTokens?: boolean;
-  /** The upstream model accepts `reasoning_effort`; otherwise thinking settings are dropped (and reported). */
-  readonly supportsReasoningEffort?: boolean;
+  /** Where thinking settings go (reasoning.ts); default `none`: dropped and reported. */
+  readonly reasoningParam?: ReasoningParam;
   /** The upstream wants earlier thinking back as `reasoning_content` (DeepSeek-style tool loops). */
   readonly replaysReasoningContent?: boolean;
   /** The upstream is Claude behind an OpenAI-compatible API (OpenRouter, LiteLLM): keep `cache_control` on parts. */
   readonly keepsCacheControl?: boolean;
+  /** One leading system message, later ones merged into the adjacent user message (fold-system-messages.ts). */
+  readonly foldsSystemMessages?: boolean;
 }
 
 export interface TranslatedAnthropicRequest extends TranslatedRequest<OpenAiRequestOut> {
@@ -60,15 +63,6 @@ const HANDLED = new Set([
   'metadata', 'tools', 'tool_choice', 'thinking', 'output_config', 'output_format', 'cache_control',
 ]);
 
-const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
-
-/** thinking.budget_tokens → reasoning_effort (the reverse of LiteLLM's low/medium/high buckets). */
-function effortForBudget(budget: number): ReasoningEffort {
-  if (budget < 2048) return 'low';
-  if (budget < 8192) return 'medium';
-  return 'high';
-}
-
 export function translateAnthropicRequest(body: AnthropicRequestIn, opts: AnthropicToOpenAiRequestOptions): TranslatedAnthropicRequest {
   const report = new ParamReport(opts.strict);
   for (const [key, value] of Object.entries(body)) {
@@ -77,7 +71,8 @@ export function translateAnthropicRequest(body: AnthropicRequestIn, opts: Anthro
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const toolNames = new ToolNameMap(requestToolNames(body.tools, body.tool_choice, messages));
   const convertOptions = { report, toolNames, isReplayingReasoning: opts.replaysReasoningContent === true, isKeepingCacheControl: opts.keepsCacheControl === true };
-  const out: OpenAiRequestOut = { model: opts.upstreamModel, messages: convertMessages(body.system, messages, convertOptions) };
+  const converted = convertMessages(body.system, messages, convertOptions);
+  const out: OpenAiRequestOut = { model: opts.upstreamModel, messages: opts.foldsSystemMessages === true ? foldSystemMessages(converted) : converted };
 
   let maxTokens = typeof body.max_tokens === 'number' && body.max_tokens >= 1 ? Math.floor(body.max_tokens) : opts.maxOutputTokens;
   if (maxTokens > opts.maxOutputTokens) {
@@ -108,7 +103,7 @@ export function translateAnthropicRequest(body: AnthropicRequestIn, opts: Anthro
     applyToolChoice(out, body.tool_choice, toolNames);
   }
 
-  applyReasoning(out, body, opts, report);
+  applyReasoning(out, body, opts.reasoningParam ?? 'none', report);
   const format = body.output_config?.format ?? body.output_format;
   if (isPresent(format) && format.type === 'json_schema') {
     out.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
@@ -151,19 +146,4 @@ function applyToolChoice(out: OpenAiRequestOut, choice: AnthropicRequestIn['tool
   }
   out.tool_choice = mapped;
   if (choice.type !== 'none' && choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
-}
-
-function applyReasoning(out: OpenAiRequestOut, body: AnthropicRequestIn, opts: AnthropicToOpenAiRequestOptions, report: ParamReport): void {
-  const thinking = body.thinking;
-  const isThinking = isPresent(thinking) && thinking.type !== 'disabled';
-  const effort = body.output_config?.effort;
-  const hasEffort = isPresent(effort) && EFFORTS.has(effort);
-  if (opts.supportsReasoningEffort !== true) {
-    if (isThinking) report.drop('thinking');
-    if (hasEffort) report.drop('output_config.effort');
-    return;
-  }
-  if (hasEffort) out.reasoning_effort = effort;
-  else if (isThinking && thinking.type === 'enabled') out.reasoning_effort = effortForBudget(thinking.budget_tokens);
-  else if (isThinking) out.reasoning_effort = 'medium';
 }
