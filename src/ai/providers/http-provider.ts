@@ -6,16 +6,21 @@
  *                 `anthropic-version` (else the configured one) and `anthropic-beta`
  * - azure-openai: {base_url}/openai/deployments/{model}/chat/completions?api-version=…; `api-key`
  * The client's own credentials never reach this code: headers are built from scratch per call.
+ * A chat answered 400/422 with an error that states the model's output-token limit teaches the provider
+ * that limit (learnedOutputLimit), once the body is read; the endpoints clamp later requests to it.
  */
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import type { Provider, UpstreamCall, UpstreamOperation, UpstreamReply } from './provider.ts';
+import { statedOutputLimit } from './stated-output-limit.ts';
 
 type HttpProviderConfig = Exclude<ProviderConfig, { type: 'mock' }>;
 
 const OPENAI_PATHS: Readonly<Partial<Record<UpstreamOperation, string>>> = { chat: '/chat/completions', embeddings: '/embeddings' };
 const ANTHROPIC_PATHS: Readonly<Partial<Record<UpstreamOperation, string>>> = { chat: '/v1/messages', count_tokens: '/v1/messages/count_tokens' };
+/** Statuses vendors reject an out-of-range `max_tokens` with. */
+const LIMIT_ERROR_STATUSES = new Set([400, 422]);
 
 export class HttpProvider implements Provider {
   readonly name: string;
@@ -29,6 +34,8 @@ export class HttpProvider implements Provider {
   /** The base URL's path without a trailing slash ("/v1", "/api/paas/v4", ""). */
   readonly #basePath: string;
   readonly #extraHeaders: Readonly<Record<string, string>>;
+  /** Upstream model id → the output-token limit its upstream stated; bounded by the config's model ids. */
+  readonly #learnedLimits = new Map<string, number>();
 
   constructor(name: string, config: HttpProviderConfig) {
     this.name = name;
@@ -65,19 +72,35 @@ export class HttpProvider implements Provider {
       headersTimeout: call.isStream ? this.#config.timeouts.response_header : this.#config.timeouts.total,
     });
     const body = response.body;
+    const status = response.statusCode;
+    const isLimitError = call.operation === 'chat' && LIMIT_ERROR_STATUSES.has(status);
     return {
-      status: response.statusCode,
+      status,
       headers: response.headers,
       body,
-      text: () => body.text(),
+      text: isLimitError ? () => body.text().then((text) => this.#learnFrom(call.upstreamModel, text)) : () => body.text(),
       discard: () => {
         body.dump().catch(() => {});
       },
     };
   }
 
+  learnedOutputLimit(upstreamModel: string): number | undefined {
+    return this.#learnedLimits.get(upstreamModel);
+  }
+
   close(): Promise<void> {
     return this.#pool.close();
+  }
+
+  /** Remembers a model-scope limit stated in an error body (the lowest one stated); returns the body text. */
+  #learnFrom(upstreamModel: string, text: string): string {
+    const stated = statedOutputLimit(text);
+    if (stated?.scope === 'model') {
+      const known = this.#learnedLimits.get(upstreamModel);
+      if (known === undefined || stated.tokens < known) this.#learnedLimits.set(upstreamModel, stated.tokens);
+    }
+    return text;
   }
 
   #path(call: UpstreamCall): string {

@@ -39,6 +39,11 @@ export class MockUpstream implements Provider {
     return operation === 'chat' || operation === 'embeddings';
   }
 
+  /** The mock takes any `max_tokens`. */
+  learnedOutputLimit(): undefined {
+    return undefined;
+  }
+
   send(call: UpstreamCall): Promise<UpstreamReply> {
     const body: unknown = JSON.parse(call.body);
     if (call.operation === 'embeddings') return Promise.resolve(textReply(JSON.stringify(embeddingsFor(body, call.clientModel)), JSON_HEADERS));

@@ -59,6 +59,12 @@ export interface Provider {
   supports(operation: UpstreamOperation): boolean;
   /** Sends one attempt. Rejects on connect errors and response-head timeouts (see upstreamFailureOf). */
   send(call: UpstreamCall): Promise<UpstreamReply>;
+  /**
+   * The output-token limit the upstream stated for a model when it rejected a larger `max_tokens`
+   * (stated-output-limit.ts, model scope), once a chat error body stating it has been read; kept for the
+   * provider's lifetime (one config generation) in this process. Undefined until then.
+   */
+  learnedOutputLimit(upstreamModel: string): number | undefined;
   /** Waits for in-flight calls, then closes connections. */
   close(): Promise<void>;
 }
