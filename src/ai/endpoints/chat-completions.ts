@@ -2,16 +2,17 @@
  * `POST …/chat/completions` (OpenAI dialect). OpenAI-compatible providers get the body as sent with
  * only `model` rewritten and, for streams, `stream_options.include_usage` forced on (usage is then
  * observed, and the usage chunk removed again if the client did not ask for it). Anthropic providers get
- * the translated request, with `max_tokens` from the catalogue when the client sets none.
+ * the translated request, with `max_tokens` from the catalogue (or the provider, or the limit the
+ * upstream stated) when the client sets none, and clamped to it.
  */
 import { parseChatRequest } from '../chat-request.ts';
 import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
 import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
-import { prepareTranslated } from '../exchange/translating-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import { OpenAiToAnthropicTranslator } from '../translate/openai-to-anthropic/translator.ts';
 import type { OpenAiRequestIn } from '../translate/wire-types.ts';
-import { DEFAULT_MAX_OUTPUT_TOKENS, isRecord, positiveInt, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, isRecord, outputCeiling, positiveInt, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { prepareWithLimitRetry, translateCall } from './translated-call.ts';
 
 export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSpec {
   const request = parseChatRequest(rawBody);
@@ -25,13 +26,15 @@ export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): Exc
       if (request.isStream) out.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
       return { body: JSON.stringify(out), relay: new PassthroughRelay('openai', request.isStream, request.includeUsage), dropped: [] };
     }
-    const translator = new OpenAiToAnthropicTranslator({
-      clientModel: request.model,
-      upstreamModel: target.upstreamModel,
-      maxOutputTokens: target.maxOutputTokens ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-      strict: ctx.settings.isStrict,
-    });
-    return prepareTranslated(translator, body as unknown as OpenAiRequestIn);
+    const ceiling = outputCeiling(target, ctx.profiles.of(model.name, target.providerName));
+    const atLimit = (maxOutputTokens: number) =>
+      translateCall(new OpenAiToAnthropicTranslator({
+        clientModel: request.model,
+        upstreamModel: target.upstreamModel,
+        maxOutputTokens,
+        strict: ctx.settings.isStrict,
+      }), body as unknown as OpenAiRequestIn);
+    return prepareWithLimitRetry(atLimit, ceiling ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS, ctx.settings.isStrict);
   };
 
   return {

@@ -1,11 +1,12 @@
 /** What every AI endpoint needs from the compiled handler, and the small checks they share. */
 import { GatewayError } from '../../core/errors.ts';
 import type { AiLocationSettings } from '../exchange/exchange-types.ts';
-import type { CatalogModel, ModelCatalog } from '../model-catalog.ts';
+import type { CatalogModel, ModelCatalog, ModelTarget } from '../model-catalog.ts';
+import type { TranslationProfile, TranslationProfiles } from '../providers/translation-profile.ts';
 
 /**
- * `max_tokens` sent to an upstream when the client sets none and the catalogue has no
- * `max_output_tokens` for the model: large enough not to truncate ordinary answers (LiteLLM's 4096 does).
+ * `max_tokens` sent to an upstream when the client sets none and neither the catalogue, the provider nor
+ * the upstream has given a limit: large enough not to truncate ordinary answers (LiteLLM's 4096 does).
  */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 
@@ -15,6 +16,8 @@ const MAX_QUOTED_MODEL_CHARS = 200;
 export interface EndpointContext {
   readonly catalog: ModelCatalog;
   readonly settings: AiLocationSettings;
+  /** Translation options per (model, provider), compiled with the config. */
+  readonly profiles: TranslationProfiles;
   /** The client's `anthropic-beta` and `anthropic-version` headers. */
   readonly anthropicBeta: string | undefined;
   readonly anthropicVersion: string | undefined;
@@ -48,4 +51,15 @@ export function resolveModel(catalog: ModelCatalog, name: string): CatalogModel 
 /** A positive integer field, else undefined. */
 export function positiveInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * A target's output-token limit: the configured one (model target, model, then provider), lowered to the
+ * limit the upstream stated for the model if it did (Provider.learnedOutputLimit); undefined when none is known.
+ */
+export function outputCeiling(target: ModelTarget, profile: TranslationProfile): number | undefined {
+  const configured = target.maxOutputTokens ?? profile.providerMaxOutputTokens;
+  const learned = target.provider.learnedOutputLimit(target.upstreamModel);
+  if (learned === undefined) return configured;
+  return configured === undefined ? learned : Math.min(configured, learned);
 }

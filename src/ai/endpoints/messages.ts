@@ -1,16 +1,19 @@
 /**
  * `POST …/messages` (Anthropic dialect; Claude Code adds `?beta=true`). Anthropic providers get the body
  * as sent with `model` rewritten (and `max_tokens` from the catalogue if absent), plus the client's query
- * string and `anthropic-beta`. OpenAI-compatible providers get the translated request (ai-gateways.md §2.2).
+ * string and `anthropic-beta`. OpenAI-compatible providers get the translated request (ai-gateways.md §2.2)
+ * with the translation options of the model and provider (reasoning, cache_control, system messages), a
+ * `max_tokens` within the known output limit, and an input-token estimate for `message_start`.
  */
 import { GatewayError } from '../../core/errors.ts';
 import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
 import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
-import { prepareTranslated } from '../exchange/translating-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import { AnthropicToOpenAiTranslator } from '../translate/anthropic-to-openai/translator.ts';
+import { estimateTokens } from '../translate/token-estimate.ts';
 import type { AnthropicRequestIn } from '../translate/wire-types.ts';
-import { DEFAULT_MAX_OUTPUT_TOKENS, positiveInt, requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, outputCeiling, positiveInt, requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { prepareWithLimitRetry, translateCall, type TranslatedCall } from './translated-call.ts';
 
 /** Checks the fields routing needs; the rest is the upstream's (or the translator's) business. */
 export function parseMessagesBody(rawBody: unknown): { body: Record<string, unknown>; clientModel: string } {
@@ -28,18 +31,29 @@ export function messagesSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSp
   const clientMaxTokens = positiveInt(body.max_tokens);
 
   const prepare = (target: ModelTarget): PreparedCall => {
+    const profile = ctx.profiles.of(model.name, target.providerName);
+    const ceiling = outputCeiling(target, profile);
     if (target.provider.dialect === 'anthropic') {
       const out: Record<string, unknown> = { ...body, model: target.upstreamModel };
-      if (clientMaxTokens === undefined) out.max_tokens = target.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+      if (clientMaxTokens === undefined) out.max_tokens = ceiling ?? DEFAULT_MAX_OUTPUT_TOKENS;
       return { body: JSON.stringify(out), relay: new PassthroughRelay('anthropic', isStream, true), dropped: [] };
     }
-    const translator = new AnthropicToOpenAiTranslator({
-      clientModel,
-      upstreamModel: target.upstreamModel,
-      maxOutputTokens: target.maxOutputTokens ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-      strict: ctx.settings.isStrict,
-    });
-    return prepareTranslated(translator, body as unknown as AnthropicRequestIn);
+    const atLimit = (maxOutputTokens: number): TranslatedCall => {
+      const translator = new AnthropicToOpenAiTranslator({
+        clientModel,
+        upstreamModel: target.upstreamModel,
+        maxOutputTokens,
+        strict: ctx.settings.isStrict,
+        reasoningParam: profile.reasoningParam,
+        replaysReasoningContent: profile.replaysReasoningContent,
+        keepsCacheControl: profile.keepsCacheControl,
+        foldsSystemMessages: profile.foldsSystemMessages,
+        useMaxCompletionTokens: profile.useMaxCompletionTokens,
+      });
+      // message_start shows the input before the upstream's usage arrives: ceil(upstream JSON length / 4), free here.
+      return translateCall(translator, body as unknown as AnthropicRequestIn, (chars) => translator.announceInputTokens(estimateTokens(chars)));
+    };
+    return prepareWithLimitRetry(atLimit, ceiling ?? clientMaxTokens ?? DEFAULT_MAX_OUTPUT_TOKENS, ctx.settings.isStrict);
   };
 
   return {

@@ -60,6 +60,17 @@ describe('AnthropicToOpenAiTranslator streams (golden transcripts, any chunk spl
     expect(start?.data).toMatchObject({ type: 'message_start', message: { usage: { input_tokens: 100 } } });
   });
 
+  it('announces an estimate set after translateRequest, and not one set after the stream started', () => {
+    const translator = new AnthropicToOpenAiTranslator({ clientModel: 'c', upstreamModel: 'u', maxOutputTokens: 100, strict: false });
+    translator.translateRequest({ model: 'c', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    translator.announceInputTokens(1234);
+    const chunk = `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }] })}\n\n`;
+    const [start] = sseRecords(translator.pushStream(chunk));
+    expect(start?.data).toMatchObject({ type: 'message_start', message: { usage: { input_tokens: 1234 } } });
+    translator.announceInputTokens(1);
+    expect(sseRecords(translator.pushStream(chunk)).some((r) => r.event === 'message_start')).toBe(false);
+  });
+
   it('reports usage in the internal shape with the cache share broken out', () => {
     const translator = newTranslator();
     translator.pushStream(readFixtureText('anthropic-to-openai/text.upstream.sse'));

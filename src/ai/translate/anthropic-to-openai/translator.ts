@@ -35,9 +35,20 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
   #stream: OpenAiToAnthropicStream | undefined = undefined;
   #isStream = false;
   #usage: TokenUsage | undefined = undefined;
+  #inputTokensEstimate: number | undefined;
 
   constructor(opts: AnthropicToOpenAiOptions) {
     this.#opts = opts;
+    this.#inputTokensEstimate = opts.inputTokensEstimate;
+  }
+
+  /**
+   * Sets the input tokens `message_start` announces, in place of the option; for an estimate made after
+   * translateRequest, e.g. `estimateTokens(upstreamBodyText.length)`, free once the body is serialized.
+   * No effect once the stream has started.
+   */
+  announceInputTokens(tokens: number): void {
+    this.#inputTokensEstimate = tokens;
   }
 
   get isStream(): boolean {
@@ -90,7 +101,7 @@ export class AnthropicToOpenAiTranslator implements AiTranslator<AnthropicReques
     this.#stream ??= new OpenAiToAnthropicStream({
       clientModel: this.#opts.clientModel,
       toolNames: this.#toolNames,
-      inputTokensEstimate: this.#opts.inputTokensEstimate,
+      inputTokensEstimate: this.#inputTokensEstimate,
     });
     return this.#stream;
   }
