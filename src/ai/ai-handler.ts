@@ -29,6 +29,7 @@ import { runExchange } from './exchange/run-exchange.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { ModelsEndpoint } from './models-endpoint.ts';
 import { closeProviders, compileProviders } from './providers/compile-providers.ts';
+import { TranslationProfiles } from './providers/translation-profile.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { processKeyStateStore, type KeyStateStore } from './routing/key-state-store.ts';
 import { ProviderCircuits, type CircuitFactory } from './routing/provider-circuits.ts';
@@ -90,6 +91,7 @@ function exchangeRouteOf(path: string): ExchangeRoute | undefined {
 export function createAiHandler(config: Config, options: AiHandlerOptions = {}): AiHandler {
   const providers = compileProviders(config.providers);
   const catalog = new ModelCatalog(config, providers);
+  const profiles = new TranslationProfiles(config);
   const modelsEndpoint = new ModelsEndpoint(catalog);
   const settingsByLocation = compileSettings(config);
   const keyStates = options.keyStates ?? processKeyStateStore();
@@ -117,6 +119,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
       const spec = route.build(body, {
         catalog,
         settings,
+        profiles,
         anthropicBeta: Array.isArray(beta) ? beta.join(',') : beta,
         anthropicVersion: Array.isArray(version) ? version[0] : version,
         query: queryAt === -1 ? '' : url.slice(queryAt),
