@@ -36,6 +36,7 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, source: 'client', retryable: false, message: 'rate limit exceeded, retry after the indicated time' },
   quota_exceeded: { status: 429, source: 'client', retryable: false, message: 'quota exceeded' },
   concurrency_exceeded: { status: 503, source: 'gateway', retryable: false, message: 'too many concurrent requests' },
+  upstream_concurrency_exceeded: { status: 503, source: 'gateway', retryable: true, message: 'every provider key of this model is at its concurrency cap' },
   circuit_open: { status: 503, source: 'upstream', retryable: true, message: 'the upstream is failing; its circuit breaker is open' },
 } as const satisfies Record<string, ErrorSpec>;
 
