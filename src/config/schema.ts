@@ -122,6 +122,15 @@ export const aiLocationSchema = z
     max_retry_wait: duration('2s').describe(
       'Longest `Retry-After` honoured by waiting when no untried provider or key is left; a longer one is answered to the client.',
     ),
+    max_concurrency_per_key: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe(
+        "Most requests of this location in flight on one provider key at once, over all workers (default: no cap); a key at its cap is skipped like a cooling one. Applies with the provider's `max_concurrency_per_key`.",
+      ),
   })
   .describe('AI location settings.');
 
@@ -259,6 +268,15 @@ const providerCommon = {
     .optional()
     .describe('Circuit breaker of this provider, per worker process (off when absent; `{}` for the defaults). Key-level failures (401/402/403/429, quota) cool the key instead.'),
   connections: z.number().int().min(1).optional().describe('Most connections to the provider (default: unlimited).'),
+  max_concurrency_per_key: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      'Most requests in flight on one key at once, over all workers and locations (a provider without keys counts as one key; default: no cap). A key at its cap is skipped (next key, then next provider); all at their cap: 503 upstream_concurrency_exceeded.',
+    ),
 };
 
 export const providerSchema = z
