@@ -6,7 +6,8 @@
  *   (src/master/key-state-service.ts ⇄ src/ai/routing/key-state-link.ts). Only changes travel: a worker
  *   reports a cooldown it decided, the master broadcasts it; a worker that starts subscribes and gets the
  *   whole map once. Nothing is sent while no key fails;
- * - the diagnostics channel on which the AI layer publishes provider circuit-breaker transitions.
+ * - the diagnostics channels on which the AI layer publishes provider circuit-breaker transitions and the
+ *   requests in flight per key.
  */
 import { createHash } from 'node:crypto';
 
@@ -105,4 +106,15 @@ export interface ProviderCircuitEvent {
   /** null: the breaker was just built (a new config), `to` is its initial state. */
   readonly from: ProviderCircuitState | null;
   readonly to: ProviderCircuitState;
+}
+
+/** node:diagnostics_channel name of changes of a provider key's requests in flight; messages are `KeyInFlightEvent`. */
+export const AI_KEY_IN_FLIGHT_CHANNEL = 'louailink:ai:key-in-flight';
+
+export interface KeyInFlightEvent {
+  readonly provider: string;
+  /** The key id (`<provider>:-` for a provider without keys). */
+  readonly keyId: string;
+  /** Upstream attempts on this key running now in this process (every config generation together). */
+  readonly inFlight: number;
 }
