@@ -15,7 +15,7 @@ const reasoningSchema = z
       .enum(['none', 'reasoning_effort', 'reasoning'])
       .optional()
       .describe(
-        'Where Claude `thinking` and `output_config.effort` go: `reasoning_effort` low|medium|high (OpenAI o-series and gpt-5, Gemini, xAI, vLLM gpt-oss), `reasoning` {effort|max_tokens|enabled} (OpenRouter), or `none` (default: dropped and listed in `x-louai-dropped-params`; rejected in strict mode).',
+        'Where Claude `thinking` and `output_config.effort` go: `reasoning_effort` low|medium|high (OpenAI o-series and gpt-5, Gemini 2.5, vLLM gpt-oss), `reasoning` {effort|max_tokens|enabled} (OpenRouter), or `none` (default: dropped and listed in `x-louai-dropped-params`; rejected in strict mode).',
       ),
     replay_content: z
       .boolean()
