@@ -3,6 +3,7 @@ import type { GatewayResponse } from '../../core/http-types.ts';
 import type { CatalogModel, ModelTarget } from '../model-catalog.ts';
 import type { UpstreamOperation } from '../providers/provider.ts';
 import type { KeyStateStore } from '../routing/key-state-store.ts';
+import type { LocationKeySlots } from '../routing/key-slots.ts';
 import type { ProviderCircuits } from '../routing/provider-circuits.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { ClientAiDialect, ResponseRelay } from './response-relay.ts';
@@ -50,6 +51,8 @@ export interface ExchangeEnv {
   readonly keyStates: KeyStateStore;
   /** The circuit breakers of the config's providers. */
   readonly circuits: ProviderCircuits;
+  /** The location's concurrency caps per provider key (max_concurrency_per_key); every attempt holds a slot. */
+  readonly keySlots: LocationKeySlots;
   readonly tracker: UsageTracker;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
