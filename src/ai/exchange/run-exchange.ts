@@ -6,6 +6,10 @@
  * tried again. Everything happens before the first byte reaches the client (see run-attempt.ts).
  * A provider whose circuit breaker is open is left out of the plan; each attempt is admitted by its
  * provider's breaker and reports to it how it ended (routing/provider-circuits.ts).
+ * Each attempt also holds a slot of its key's concurrency caps from admission until it ends (a stream:
+ * until its last byte, or the client leaves); a key at its cap is skipped like a cooling one (recorded as
+ * an attempt with error type `key_busy`, no request sent), and when every key is at its cap and nothing
+ * was tried the answer is 503 `upstream_concurrency_exceeded` (routing/key-slots.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { GatewayError, isGatewayError } from '../../core/errors.ts';
@@ -26,6 +30,9 @@ interface Choice {
 
 type Failure = Extract<AttemptResult, { kind: 'failed' }>;
 
+/** Error type of a skipped attempt whose key was at its concurrency cap. */
+export const KEY_BUSY = 'key_busy';
+
 export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise<void> {
   const { tracker, settings } = env;
   tracker.model = spec.model.name;
@@ -39,8 +46,16 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
   let providerIndex = 0;
   let last: { choice: Choice; failure: Failure } | undefined;
   let hasWaited = false;
+  let busyCount = 0;
   for (let attempt = 0; attempt < settings.maxAttempts; attempt++) {
     let choice = nextChoice(plan.targets, providerIndex, tried, env);
+    while (choice !== undefined) {
+      const admitted = env.keySlots.acquire(choice.target.providerName, choice.key);
+      if (admitted === true || (admitted !== false && (await admitted))) break;
+      skipBusyKey(choice, env);
+      busyCount++;
+      choice = nextChoice(plan.targets, choice.index, tried, env);
+    }
     if (choice === undefined) {
       const waitMs = last?.failure.verdict.retryAfterMs;
       if (last === undefined || hasWaited || waitMs === undefined || waitMs > settings.maxRetryWaitMs) break;
@@ -53,6 +68,11 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
       }
       choice = last.choice;
       if (!env.circuits.acquire(choice.target.providerName)) break;
+      const admitted = env.keySlots.acquire(choice.target.providerName, choice.key);
+      if (admitted === false || (admitted !== true && !(await admitted))) {
+        skipBusyKey(choice, env);
+        break;
+      }
     }
     providerIndex = choice.index;
     const result = await attemptChoice(choice, spec, env);
@@ -66,12 +86,16 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
     if (verdict.scope === 'final') break;
     if (verdict.scope === 'provider') providerIndex = choice.index + 1;
   }
-  if (last === undefined) throw new GatewayError('no_upstream_available');
+  if (last === undefined) {
+    if (busyCount === 0) throw new GatewayError('no_upstream_available');
+    if (spec.localAnswer !== undefined) return sendLocalAnswer(spec.localAnswer(), env);
+    throw allKeysBusy(env);
+  }
   if (spec.localAnswer !== undefined && last.failure.verdict.scope !== 'final') return sendLocalAnswer(spec.localAnswer(), env);
   sendFailure(last.failure, last.choice, spec, env);
 }
 
-/** One admitted attempt; its provider's circuit breaker learns how it ended. */
+/** One admitted attempt; its provider's circuit breaker learns how it ended, its key slots are given back. */
 async function attemptChoice(choice: Choice, spec: ExchangeSpec, env: ExchangeEnv): Promise<AttemptResult> {
   const { tracker } = env;
   const provider = choice.target.providerName;
@@ -86,9 +110,32 @@ async function attemptChoice(choice: Choice, spec: ExchangeSpec, env: ExchangeEn
   } catch (err) {
     env.circuits.release(provider, 'cancel');
     throw err;
+  } finally {
+    env.keySlots.release(provider, choice.key);
   }
   env.circuits.release(provider, circuitVerdictOf(result, tracker.outcome));
   return result;
+}
+
+/**
+ * A chosen key is at its concurrency cap: no request is sent, its breaker admission is cancelled, and the
+ * skip is recorded as an attempt with error type `key_busy` (the failover reason in the usage record).
+ */
+function skipBusyKey(choice: Choice, env: ExchangeEnv): void {
+  const { tracker } = env;
+  const provider = choice.target.providerName;
+  env.circuits.release(provider, 'cancel');
+  tracker.beginAttempt(provider, choice.key?.id).errorType = KEY_BUSY;
+  if (tracker.provider === undefined) {
+    tracker.provider = provider;
+    tracker.keyId = choice.key?.id;
+  }
+}
+
+/** 503 when every key that could serve was at its cap: a slot is usually free again within a second. */
+function allKeysBusy(env: ExchangeEnv): GatewayError {
+  env.tracker.outcome = 'no_provider';
+  return new GatewayError('upstream_concurrency_exceeded', undefined, { headers: { 'retry-after': '1' } });
 }
 
 /**
