@@ -31,6 +31,7 @@ import { ModelsEndpoint } from './models-endpoint.ts';
 import { closeProviders, compileProviders } from './providers/compile-providers.ts';
 import { TranslationProfiles } from './providers/translation-profile.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { compileKeySlots, type SlotStore } from './routing/key-slots.ts';
 import { processKeyStateStore, type KeyStateStore } from './routing/key-state-store.ts';
 import { ProviderCircuits, type CircuitFactory } from './routing/provider-circuits.ts';
 import { sendJson, writeHead } from './send-json.ts';
@@ -57,6 +58,11 @@ export interface AiHandlerOptions {
   readonly keyStates?: KeyStateStore;
   /** Builds the providers' circuit breakers (src/limits/circuit-breaker.ts); without it `circuit_breaker` has no effect. */
   readonly circuitFactory?: CircuitFactory;
+  /**
+   * Counts the slots of `max_concurrency_per_key` (src/limits `processCounterStore()`, cluster-wide in a
+   * worker); default: a store of this process shared by every handler.
+   */
+  readonly slotStore?: SlotStore;
   /** Receives one UsageRecord per chat, messages, count_tokens and embeddings request. */
   readonly usageSink?: UsageSink;
   /** For tests: random source of the weighted provider order. */
@@ -96,6 +102,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
   const settingsByLocation = compileSettings(config);
   const keyStates = options.keyStates ?? processKeyStateStore();
   const circuits = new ProviderCircuits(config.providers, options.circuitFactory);
+  const keySlots = compileKeySlots(config, providers, options.slotStore);
   const usageSink = options.usageSink ?? DISCARD_USAGE;
   const random = options.random ?? Math.random;
   const now = Date.now;
@@ -127,7 +134,8 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
       // Rules access plugins attached to the request (allowed models, parameter allow-lists).
       const refusal = checkAiAccess(req, body, spec.model);
       if (refusal !== undefined) throw refusal;
-      await runExchange(spec, { res, requestId: ctx.requestId, settings, keyStates, circuits, tracker, signal: aborted.signal, now, random });
+      const env = { res, requestId: ctx.requestId, settings, keyStates, circuits, keySlots: keySlots.forLocation(ctx.locationName), tracker, signal: aborted.signal, now, random };
+      await runExchange(spec, env);
     } catch (err) {
       const status = sendError(res, err, route.dialect, ctx.requestId);
       if (tracker.status === 0) tracker.status = status;
