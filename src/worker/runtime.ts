@@ -23,6 +23,7 @@ import { CircuitBreaker } from '../limits/circuit-breaker.ts';
 import type { BreakerFactory } from '../proxy/target-breakers.ts';
 import type { UpstreamPool } from '../proxy/upstream-pool.ts';
 import { withTokenMeter } from '../limits/token-meter.ts';
+import { processCounterStore } from '../limits/counter-store.ts';
 import { loadCertificates } from './tls-context.ts';
 import type { LoadedCertificate } from './tls-context.ts';
 
@@ -140,8 +141,15 @@ export function compileRuntime(config: Config, configDir: string, usageSink?: Us
       });
     }
     const pools = [...upstreams.values()];
-    // The usage record also charges the token limits (tpm, token quotas) that admitted the request.
-    const aiHandler = hasAi ? createAiHandler(config, { circuitFactory: (options) => new CircuitBreaker(options), usageSink: withTokenMeter(usageSink) }) : null;
+    // The usage record also charges the token limits (tpm, token quotas) that admitted the request; the
+    // caps per provider key take their slots from the limits' store (leased from the master in a cluster).
+    const aiHandler = hasAi
+      ? createAiHandler(config, {
+          circuitFactory: (options) => new CircuitBreaker(options),
+          usageSink: withTokenMeter(usageSink),
+          slotStore: processCounterStore(),
+        })
+      : null;
     return {
       config,
       servers,
