@@ -2,7 +2,7 @@
  * Claude's thinking settings (`thinking: enabled {budget_tokens} | adaptive | disabled`,
  * `output_config.effort`) → the reasoning switch of an OpenAI-compatible upstream, in the dialect the
  * provider is configured for (`reasoning.param`):
- * - `reasoning_effort` (OpenAI o-series and gpt-5, Gemini, xAI, vLLM gpt-oss): low | medium | high.
+ * - `reasoning_effort` (OpenAI o-series and gpt-5, Gemini 2.5, vLLM gpt-oss): low | medium | high.
  *   An explicit effort wins; else a budget is bucketed (< 2048 low, < 8192 medium, else high, the reverse
  *   of LiteLLM's buckets); adaptive thinking without an effort is medium (OpenAI's own default).
  * - `reasoning` (OpenRouter): `{effort}`, else `{max_tokens: budget}`, else `{enabled: true}` for
