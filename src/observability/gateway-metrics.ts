@@ -119,6 +119,11 @@ export class GatewayMetrics {
     labelNames: ['provider', 'key_id'],
     aggregator: 'max',
   });
+  readonly aiKeyInFlight = new GaugeFamily({
+    name: 'louailink_ai_key_in_flight',
+    help: 'Upstream attempts running now on a provider key (summed over workers); max_concurrency_per_key caps it.',
+    labelNames: ['provider', 'key_id'],
+  });
   readonly circuitBreakerState = new GaugeFamily({
     name: 'louailink_circuit_breaker_state',
     help: 'Circuit of a proxied upstream target: 0 closed, 1 open, 2 half-open (the highest among workers; each worker has its own breakers).',
@@ -160,6 +165,7 @@ export class GatewayMetrics {
     this.aiTimePerOutputToken,
     this.aiTruncatedStreams,
     this.aiKeyCooldown,
+    this.aiKeyInFlight,
     this.circuitBreakerState,
     this.circuitBreakerTransitions,
     this.aiProviderCircuitState,
