@@ -11,6 +11,7 @@ import { keyIdFor } from '../ai/routing/key-ring.ts';
 import { processKeyStateStore } from '../ai/routing/key-state-store.ts';
 import { createAdminEndpoint } from '../admin/admin-endpoint.ts';
 import { withAiCircuitMetrics } from '../observability/ai-circuit-subscriber.ts';
+import { withAiKeyInFlightMetrics } from '../observability/ai-key-in-flight-subscriber.ts';
 import { withProxyCircuitMetrics } from '../observability/circuit-subscriber.ts';
 import { keyStateProbe } from '../observability/key-state-probe.ts';
 import type { ChannelProcess } from '../observability/worker-channel.ts';
@@ -79,13 +80,13 @@ export function createListeners(runtime: Runtime, logger: Logger, drain?: Connec
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { loaded, logger, handles, drain } = options;
-  const obs = withProxyCircuitMetrics(withAiCircuitMetrics(createWorkerObservability({
+  const obs = withAiKeyInFlightMetrics(withProxyCircuitMetrics(withAiCircuitMetrics(createWorkerObservability({
     config: loaded.config,
     configDir: loaded.configDir,
     identity: { generation: options.identity?.generation ?? 1, slot: options.identity?.slot ?? 0, configVersion: loaded.hash.slice(0, 12) },
     channel: options.observabilityChannel,
     keyStates: keyStateProbe(loaded.config, keyIdFor, processKeyStateStore()),
-  })));
+  }))));
   let runtime: Runtime;
   try {
     runtime = compileRuntime(loaded.config, loaded.configDir, obs.observer?.usageSink);
