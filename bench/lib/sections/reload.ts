@@ -93,7 +93,7 @@ async function pollUntilMarker(port: number, marker: string, t0: number, deadlin
 
 async function measureRep(env: SectionEnv, target: LouailinkTarget, driver: ReloadDriver, rep: number, body: string): Promise<ReloadRep> {
   const { ctx, guard, quick } = env;
-  const windowS = quick ? 4 : 8;
+  const windowS = quick ? 4 : 6;
   const reloadEveryMs = 1500;
   const steadyRun = (): Promise<WrkResult> => guard.measured('steady', () => runWrk(ctx, target, 50, windowS, body));
   const reloadingRun = async (): Promise<{ wrk: WrkResult; sent: number; advanced: number }> => {
@@ -126,7 +126,7 @@ async function measureRep(env: SectionEnv, target: LouailinkTarget, driver: Relo
   const reloadMs: (number | undefined)[] = [];
   let probeFailures = 0;
   let probeRequests = 0;
-  for (let i = 0; i < (quick ? 3 : 5); i++) {
+  for (let i = 0; i < (quick ? 3 : 4); i++) {
     const t0 = performance.now();
     const one = await pollUntilMarker(target.port, driver.reload(), t0, 20_000);
     reloadMs.push(one.ms);
@@ -150,6 +150,9 @@ function render(results: readonly ReloadRep[]): string {
   const timeouts = results.reduce((n, r) => n + r.reloadMs.filter((ms) => ms === undefined).length, 0);
   const ratios = results.map((r) => r.reloading.rps / r.steady.rps);
   const cpuRatios = results.map((r) => r.reloading.cpuUsPerReq / r.steady.cpuUsPerReq);
+  // Proxy CPU beyond what the requests cost at the steady rate, per generation started.
+  const cpuPerReloadS = results.filter((r) => r.generationsAdvanced > 0)
+    .map((r) => ((r.reloading.cpuUsPerReq - r.steady.cpuUsPerReq) * r.reloading.requests) / r.generationsAdvanced / 1e6);
   const wrkFailed = results.reduce((n, r) => n + r.reloading.errors + r.steady.errors, 0);
   const probeFailed = results.reduce((n, r) => n + r.probeFailures, 0);
   const probeRequests = results.reduce((n, r) => n + r.probeRequests, 0);
@@ -163,6 +166,7 @@ function render(results: readonly ReloadRep[]): string {
     `| p50 / p99 ms, steady | ${fmt(median(results.map((r) => r.steady.p50Us / 1000)), 2)} / ${fmt(median(results.map((r) => r.steady.p99Us / 1000)), 2)} |`,
     `| p50 / p99 ms, during reloads | ${fmt(median(results.map((r) => r.reloading.p50Us / 1000)), 2)} / ${fmt(median(results.map((r) => r.reloading.p99Us / 1000)), 2)} |`,
     `| proxy CPU µs/req steady / during reloads (master + all workers, retired ones included) | ${withRange(results.map((r) => r.steady.cpuUsPerReq), 1)} / ${withRange(results.map((r) => r.reloading.cpuUsPerReq), 1)} (× ${fmt(median(cpuRatios), 2)}) |`,
+    `| proxy CPU per reload, s: (CPU/req during reloads − steady) × requests ÷ generations | ${withRange(cpuPerReloadS, 2)} |`,
     `| reloads sent / generations advanced, per repetition | ${results.map((r) => `${r.reloadsSent} / ${r.generationsAdvanced}`).join(', ')} |`,
     `| failed requests: wrk (errors + non-2xx) during reloads and steady | ${wrkFailed} of ${results.reduce((n, r) => n + r.reloading.requests + r.steady.requests, 0).toLocaleString('en-US')} |`,
     `| failed requests: probe (new connection per request) during the timed reloads | ${probeFailed} of ${probeRequests.toLocaleString('en-US')} |`,

@@ -71,7 +71,7 @@ async function runVariants(env: SectionEnv, spec: VariantSpec): Promise<SectionO
         if (target === undefined) continue;
         const options = v.header === undefined ? {} : { header: v.header };
         await runWrk(ctx, target, 50, rep === 0 ? 2 : 1, body, options);
-        const ns50 = await guard.measured(`${v.name} ns-c50`, () => runWrk(ctx, target, 50, quick ? 2 : 4, body, options));
+        const ns50 = await guard.measured(`${v.name} ns-c50`, () => runWrk(ctx, target, 50, quick ? 2 : 3, body, options));
         env.log(`  ${v.name}: ${Math.round(ns50.rps)} req/s, ${ns50.cpuUsPerReq.toFixed(1)} µs/req${ns50.errors > 0 ? `, ${ns50.errors} errors` : ''}`);
         const result = { rep, variant: v.name, ns50 };
         results.push(result);
