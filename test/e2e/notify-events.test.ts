@@ -94,7 +94,14 @@ describe('notifications', () => {
   });
 
   it('sends worker_crash to both channels for a worker killed with SIGKILL; the Slack channel gets only that', { timeout: 60_000 }, async () => {
-    const [victim] = await childPids(master.pid);
+    // The reload before this test leaves the old generation draining for a moment; a retiring worker that dies
+    // is no crash. Wait until only the 2 serving workers are the master's children.
+    let children = await childPids(master.pid);
+    for (const deadline = Date.now() + 20_000; children.length !== 2 && Date.now() < deadline; children = await childPids(master.pid)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(children).toHaveLength(2);
+    const [victim] = children;
     expect(victim).toBeDefined();
     process.kill(victim ?? -1, 'SIGKILL');
     const crash = await hook.waitFor((b) => b['event'] === 'worker_crash', TIMEOUT_MS);
