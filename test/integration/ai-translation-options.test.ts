@@ -114,8 +114,10 @@ describe('translation options of providers and model targets', () => {
     h.openaiMock.respond((req) => ((req.body as { max_tokens?: number }).max_tokens ?? 0) > 8192
       ? { fault: { type: 'error', status: 400, message: DEEPSEEK_LIMIT } }
       : text('within the limit'));
-    // The first request teaches the limit (answered with it once the exchange retries stated limits, else the upstream's 400).
-    await h.anthropic().messages.create(ask('deepseek-chat'), LONG).catch((err: unknown) => expect(err).toBeInstanceOf(BadRequestError));
+    const { data: first, response: firstResponse } = await h.anthropic().messages.create(ask('deepseek-chat'), LONG).withResponse();
+    expect(first.content).toEqual([{ type: 'text', text: 'within the limit' }]);
+    expect(h.openaiMock.requests.map((r) => [(r.body as { max_tokens?: number }).max_tokens, r.status])).toEqual([[64000, 400], [8192, 200]]);
+    expect(firstResponse.headers.get('x-louai-dropped-params')).toBe('max_tokens');
     for (const model of ['deepseek-chat', 'deepseek-capped']) {
       const { data, response } = await h.anthropic().messages.create(ask(model), LONG).withResponse();
       expect(data.content).toEqual([{ type: 'text', text: 'within the limit' }]);

@@ -24,6 +24,12 @@ export interface PreparedCall {
   readonly relay: ResponseRelay;
   /** Client parameters dropped or clamped by a translation (for `x-louai-dropped-params`). */
   readonly dropped: readonly string[];
+  /**
+   * After an error answer (status ≥ 400, its body text): the call to send instead to the same target and
+   * key, once — a translated call lowers `max_tokens` to the limit the upstream stated
+   * (src/ai/endpoints/translated-call.ts) — or undefined to treat the error as usual.
+   */
+  readonly retryFor?: (status: number, bodyText: string) => PreparedCall | undefined;
 }
 
 /** What an endpoint asks the exchange to do. */

@@ -87,6 +87,8 @@ export async function runAttempt(
     } catch {
       // The error body was lost; the status alone decides.
     }
+    const retry = prepared.retryFor?.(reply.status, text);
+    if (retry !== undefined) return runAttempt(target, key, { ...retry, retryFor: undefined }, spec, env, extraHeaders);
     const verdict = verdictForStatus(reply.status, text, reply.headers, env.now());
     return { kind: 'failed', verdict, error: prepared.relay.renderError(reply.status, text, reply.headers) };
   }
