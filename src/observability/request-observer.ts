@@ -16,6 +16,13 @@ import { UsageTracker } from './usage-tracker.ts';
 import type { UpstreamLog } from './upstream-log.ts';
 import type { UsageRecord } from '../core/usage-record.ts';
 
+const kRecord = Symbol('louailink.requestRecord');
+
+/** A response being observed: its record in a symbol slot. */
+interface RecordedResponse {
+  [kRecord]?: RequestRecord;
+}
+
 /** Status logged for a request whose client left before the response head (nginx's 499). */
 export const CLIENT_CLOSED_STATUS = 499;
 
@@ -73,14 +80,21 @@ export class RequestObserver {
   start(req: GatewayRequest, res: GatewayResponse, requestId: string): RequestRecord {
     const record = new RequestRecord(req, res, requestId, methodLabel(req.method));
     if (this.#upstreamLog !== null) record.captureLeft = this.#upstreamLog.maxBodyBytes;
-    // 'close' fires once per response; `on` skips the wrapper `once` builds.
-    res.on('close', () => {
-      // The AI layer reports usage when its exchange settles, which may be just after the close.
-      if (record.isAwaitingUsage) setImmediate(() => this.#finish(record));
-      else this.#finish(record);
-    });
+    // 'close' fires once per response; `on` skips the wrapper `once` builds, and one listener shared by
+    // every response (it finds the record in a symbol slot) spares a closure per request.
+    (res as RecordedResponse)[kRecord] = record;
+    res.on('close', this.#onResponseClose);
     return record;
   }
+
+  readonly #onResponseClose = ((observer: RequestObserver) =>
+    function onResponseClose(this: RecordedResponse): void {
+      const record = this[kRecord];
+      if (record === undefined) return;
+      // The AI layer reports usage when its exchange settles, which may be just after the close.
+      if (record.isAwaitingUsage) setImmediate(() => observer.#finish(record));
+      else observer.#finish(record);
+    })(this);
 
   /** The request was routed to location `name` (counted in flight until it ends). */
   route(record: RequestRecord, name: string): void {
