@@ -117,6 +117,11 @@ describe('max_concurrency_per_key', () => {
     expect((anthropicErr as InstanceType<typeof Anthropic.InternalServerError>).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
     expect(h.openaiMock.requests).toHaveLength(2);
     expect(await inFlight()).toEqual([1, 1]);
+    // Each refusal skipped both keys: four skips, counted as the failover reason key_busy.
+    const skips = 'upstream_errors_total{upstream="capped",error_type="key_busy"} 4';
+    const deadline = Date.now() + 5_000;
+    while (!(await metricsText()).includes(skips) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await metricsText()).toContain(skips);
 
     const streams = await Promise.all([first, second]);
     expect(new Set(streams.map((s) => s.response.headers.get('x-louai-key-id')))).toEqual(new Set(KEY_IDS));
