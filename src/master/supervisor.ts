@@ -22,6 +22,7 @@ import { ReloadQueue } from './reload-queue.ts';
 import { SocketTable } from './socket-table.ts';
 import type { WorkerStatus } from './worker-process.ts';
 import { adoptInheritedSockets, spawnSuccessor } from './upgrade.ts';
+import { workerExecArgv } from './worker-exec-argv.ts';
 import type { ChildReadyOutcome } from './ready-notify.ts';
 import type { SpawnSpec } from './control-protocol.ts';
 import { diffConfig, formatConfigDiff } from '../config/diff.ts';
@@ -280,6 +281,8 @@ export class Supervisor {
   }
 
   #createGeneration(loaded: LoadedConfig): Generation {
+    // Forks from now on (this generation's workers and their replacements) take this config's V8 flags.
+    cluster.setupPrimary({ execArgv: workerExecArgv(loaded.config.basic) });
     const generation = new Generation({
       id: this.#nextId++,
       loaded,
