@@ -8,6 +8,7 @@
 import { msUntilWindowEnd, windowEndOf, windowStartOf } from './fixed-window.ts';
 import { isBucketFull, newBucket, takeTokens } from './token-bucket.ts';
 import type { TokenBucketSpec, TokenBucketState } from './token-bucket.ts';
+import { InFlightCounts } from '../lib/in-flight-counts.ts';
 
 export interface CounterStore {
   /**
@@ -44,7 +45,7 @@ const FIRST_SWEEP_AT = 10_000;
 export class LocalCounterStore implements CounterStore {
   readonly #windows = new Map<string, WindowCount>();
   readonly #buckets = new Map<string, { state: TokenBucketState; spec: TokenBucketSpec }>();
-  readonly #inFlight = new Map<string, number>();
+  readonly #inFlight = new InFlightCounts();
   #sweepAt = FIRST_SWEEP_AT;
 
   takeWindow(key: string, limit: number, windowMs: number, nowMs: number): number {
@@ -74,16 +75,11 @@ export class LocalCounterStore implements CounterStore {
   }
 
   acquire(key: string, max: number): boolean {
-    const current = this.#inFlight.get(key) ?? 0;
-    if (current >= max) return false;
-    this.#inFlight.set(key, current + 1);
-    return true;
+    return this.#inFlight.acquire(key, max);
   }
 
   release(key: string): void {
-    const current = this.#inFlight.get(key) ?? 0;
-    if (current <= 1) this.#inFlight.delete(key);
-    else this.#inFlight.set(key, current - 1);
+    this.#inFlight.release(key);
   }
 
   /** Entries kept (for tests of the sweep). */

@@ -17,6 +17,7 @@ import { channel } from 'node:diagnostics_channel';
 import type { Config } from '../../config/schema.ts';
 import { AI_KEY_IN_FLIGHT_CHANNEL, type KeyInFlightEvent } from '../../core/provider-state.ts';
 import type { KeyRing, ProviderKey } from './key-ring.ts';
+import { InFlightCounts } from '../../lib/in-flight-counts.ts';
 
 /** What the caps need of a counter store (src/limits `CounterStore` has this shape). */
 export interface SlotStore {
@@ -27,22 +28,7 @@ export interface SlotStore {
 }
 
 /** Counts in this process only (a handler compiled without an injected store: unit tests, tools). */
-export class LocalSlotStore implements SlotStore {
-  readonly #inFlight = new Map<string, number>();
-
-  acquire(key: string, max: number): boolean {
-    const current = this.#inFlight.get(key) ?? 0;
-    if (current >= max) return false;
-    this.#inFlight.set(key, current + 1);
-    return true;
-  }
-
-  release(key: string): void {
-    const current = this.#inFlight.get(key) ?? 0;
-    if (current <= 1) this.#inFlight.delete(key);
-    else this.#inFlight.set(key, current - 1);
-  }
-}
+export class LocalSlotStore extends InFlightCounts implements SlotStore {}
 
 const processSlotStore = new LocalSlotStore();
 
