@@ -14,6 +14,7 @@ import { matchManagementRoute } from './admin-requests.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { ManagementClient } from './management-client.ts';
 import type { ProviderKeysAnswer } from './provider-keys.ts';
+import { sendNoStore } from '../observability/endpoints.ts';
 
 export interface AdminHandlerOptions {
   readonly adminTokens: TokenTable;
@@ -153,17 +154,5 @@ async function readJsonBody(req: GatewayRequest): Promise<unknown> {
 }
 
 function sendJson(res: GatewayResponse, status: number, requestId: string, value: unknown, extra?: Record<string, string>): void {
-  if (res.headersSent || res.destroyed) return;
-  const payload = Buffer.from(JSON.stringify(value));
-  const headers = {
-    'content-type': 'application/json',
-    'content-length': String(payload.length),
-    'cache-control': 'no-store',
-    'x-request-id': requestId,
-    ...extra,
-  };
-  // The two response classes' writeHead overloads cannot be called through the union.
-  if ('stream' in res) res.writeHead(status, headers);
-  else res.writeHead(status, headers);
-  res.end(payload);
+  sendNoStore(res, status, requestId, 'application/json', JSON.stringify(value), extra);
 }

@@ -27,7 +27,8 @@ const UI_HTML = readFileSync(new URL('./metrics-ui.html', import.meta.url));
 const HEALTHZ_BODY = Buffer.from('{"status":"ok"}');
 const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-function send(res: GatewayResponse, status: number, requestId: string, contentType: string, body: string | Buffer, extra?: Record<string, string>): void {
+/** Answers with a complete body that no cache may keep (the built-in and admin endpoints). */
+export function sendNoStore(res: GatewayResponse, status: number, requestId: string, contentType: string, body: string | Buffer, extra?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
   const payload = typeof body === 'string' ? Buffer.from(body) : body;
   const headers = {
@@ -44,7 +45,7 @@ function send(res: GatewayResponse, status: number, requestId: string, contentTy
 }
 
 function sendJson(res: GatewayResponse, status: number, requestId: string, value: unknown): void {
-  send(res, status, requestId, 'application/json', JSON.stringify(value));
+  sendNoStore(res, status, requestId, 'application/json', JSON.stringify(value));
 }
 
 function failed(res: GatewayResponse, requestId: string): (err: unknown) => void {
@@ -76,7 +77,7 @@ export function compileEndpoints(options: EndpointOptions): ReadonlyMap<string, 
     });
   };
   if (options.isHealthEnabled) {
-    add('/healthz', (_req, res, requestId) => send(res, 200, requestId, 'application/json', HEALTHZ_BODY));
+    add('/healthz', (_req, res, requestId) => sendNoStore(res, 200, requestId, 'application/json', HEALTHZ_BODY));
     add('/health', (_req, res, requestId) => {
       hub.health().then((info) => sendJson(res, 200, requestId, { status: 'healthy', version: VERSION, ...info }), failed(res, requestId));
     });
@@ -86,12 +87,12 @@ export function compileEndpoints(options: EndpointOptions): ReadonlyMap<string, 
   const isAllowed = tokenCheck(options.token);
   const guarded = (handler: BuiltInHandler): BuiltInHandler => (req, res, requestId) => {
     if (isAllowed(req)) handler(req, res, requestId);
-    else send(res, 401, requestId, 'application/json', '{"error":"unauthorized"}', { 'www-authenticate': 'Bearer' });
+    else sendNoStore(res, 401, requestId, 'application/json', '{"error":"unauthorized"}', { 'www-authenticate': 'Bearer' });
   };
   add(
     base,
     guarded((_req, res, requestId) => {
-      hub.metricsText().then((text) => send(res, 200, requestId, PROMETHEUS_CONTENT_TYPE, text), failed(res, requestId));
+      hub.metricsText().then((text) => sendNoStore(res, 200, requestId, PROMETHEUS_CONTENT_TYPE, text), failed(res, requestId));
     }),
   );
   add(
@@ -100,6 +101,6 @@ export function compileEndpoints(options: EndpointOptions): ReadonlyMap<string, 
       hub.summary().then((summary) => sendJson(res, 200, requestId, summary), failed(res, requestId));
     }),
   );
-  add(`${base}/ui`, (_req, res, requestId) => send(res, 200, requestId, 'text/html; charset=utf-8', UI_HTML));
+  add(`${base}/ui`, (_req, res, requestId) => sendNoStore(res, 200, requestId, 'text/html; charset=utf-8', UI_HTML));
   return handlers;
 }
