@@ -13,7 +13,7 @@ import type { ConfigDir } from './helpers/config-dir.ts';
 import { gatewayConfig } from './helpers/gateway-config.ts';
 import { eventually, httpGet } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { runBin } from './helpers/louailink-process.ts';
+import { isAlive, runBin } from './helpers/louailink-process.ts';
 import { cleanupMasters, prepareConfig } from './helpers/master-fixture.ts';
 import { readSse, startSseUpstream } from './helpers/sse-upstream.ts';
 import type { SseUpstream } from './helpers/sse-upstream.ts';
@@ -33,15 +33,6 @@ async function masterPid(): Promise<number> {
   return Number((await readFile(join(dir.path, 'louailink.pid'), 'utf8')).trim());
 }
 
-/** Running and not a zombie (an exited master re-parented to an init that does not reap stays one). */
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   upstream = await startSseUpstream();

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gatewayConfig } from './helpers/gateway-config.ts';
 import { eventually, httpGet } from './helpers/http.ts';
 import { startLoad } from './helpers/load-generator.ts';
-import { runBin } from './helpers/louailink-process.ts';
+import { isAlive, runBin } from './helpers/louailink-process.ts';
 import { cleanupMasters, prepareConfig, startMaster } from './helpers/master-fixture.ts';
 
 /** SIGUSR2 upgrades (the shell flow runs 5 times, as the issue asks). */
@@ -40,15 +40,6 @@ afterAll(async () => {
   await cleanupMasters();
 });
 
-/** Running and not a zombie (an exited master re-parented to an init that does not reap stays one). */
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function pidFromFile(configDir: string): Promise<number> {
   return Number((await readFile(join(configDir, 'louailink.pid'), 'utf8')).trim());

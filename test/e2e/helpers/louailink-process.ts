@@ -146,3 +146,14 @@ export async function childPids(pid: number): Promise<number[]> {
     return [];
   }
 }
+
+/** Running and not a zombie (an exited master re-parented to an init that does not reap stays one). */
+export async function isAlive(pid: number): Promise<boolean> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
