@@ -101,7 +101,7 @@ async function measureRow(env: SectionEnv, row: Row, target: RunningTarget, bodi
   // Warm-up (JIT, pools) once; the proxies keep running between repetitions.
   if (isProxy && rep === 0) {
     await runSse(ctx, target, { ...common, conns: 50, durationS: 1, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
-    if (row.hasNonStreaming) await runWrk(ctx, target, 50, 1, bodies.ns, { path: common.path, header: common.headers[0] });
+    if (row.hasNonStreaming) await runWrk(ctx, target, 50, quick ? 1 : 2, bodies.ns, { path: common.path, header: common.headers[0] });
   }
   // Direct only gives the time-to-first-token floor (the load side's CPU is not measured).
   const burst = isProxy

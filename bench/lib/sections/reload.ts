@@ -126,7 +126,7 @@ async function measureRep(env: SectionEnv, target: LouailinkTarget, driver: Relo
   const reloadMs: (number | undefined)[] = [];
   let probeFailures = 0;
   let probeRequests = 0;
-  for (let i = 0; i < (quick ? 3 : 4); i++) {
+  for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const one = await pollUntilMarker(target.port, driver.reload(), t0, 20_000);
     reloadMs.push(one.ms);

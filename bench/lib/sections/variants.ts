@@ -1,7 +1,9 @@
 /**
  * Feature-cost sections: louailink started in several config variants that differ in one feature, all proxying
- * the same non-streaming request to the mock, measured back to back in each repetition (rotating order) with
- * wrk at 50 connections; req/s and proxy CPU per request as ratios to the baseline variant.
+ * the same non-streaming request to the mock. After a 3 s warm-up of every variant, each round measures every
+ * variant back to back (rotating order) with wrk at 50 connections for 2 s; two rounds per repetition, because
+ * the effects are 5–20 % and one louailink instance varies by more than that from one 3 s window to the next.
+ * req/s and proxy CPU per request as medians of per-round ratios to the baseline variant.
  *   observability (issue 5): metrics + health + access log off, against metrics on, and metrics on with an
  *                            access log file in the `combined` and `json` presets;
  *   access (issue 6):        no plugins, against key-auth (one consumer, Bearer key), and key-auth + a limit
@@ -42,6 +44,7 @@ interface VariantSpec {
 }
 
 interface VariantRep {
+  /** Round (two per repetition in full runs). */
   rep: number;
   variant: string;
   ns50: WrkResult;
@@ -64,14 +67,18 @@ async function runVariants(env: SectionEnv, spec: VariantSpec): Promise<SectionO
       }
     }
     const order = spec.variants.filter((v) => running.has(v.name));
-    for (let rep = 0; rep < env.reps; rep++) {
-      env.log(`${spec.section} repetition ${rep + 1}/${env.reps}: ${rotate(order, rep).map((v) => v.name).join(' → ')}`);
+    const headerOf = (v: Variant): { header?: string } => (v.header === undefined ? {} : { header: v.header });
+    for (const v of order) {
+      const target = running.get(v.name);
+      if (target !== undefined) await runWrk(ctx, target, 50, quick ? 1 : 3, body, headerOf(v));
+    }
+    const rounds = env.reps * (quick ? 1 : 2);
+    for (let rep = 0; rep < rounds; rep++) {
+      env.log(`${spec.section} round ${rep + 1}/${rounds}: ${rotate(order, rep).map((v) => v.name).join(' → ')}`);
       for (const v of rotate(order, rep)) {
         const target = running.get(v.name);
         if (target === undefined) continue;
-        const options = v.header === undefined ? {} : { header: v.header };
-        await runWrk(ctx, target, 50, rep === 0 ? 2 : 1, body, options);
-        const ns50 = await guard.measured(`${v.name} ns-c50`, () => runWrk(ctx, target, 50, quick ? 2 : 3, body, options));
+        const ns50 = await guard.measured(`${v.name} ns-c50`, () => runWrk(ctx, target, 50, 2, body, headerOf(v)));
         env.log(`  ${v.name}: ${Math.round(ns50.rps)} req/s, ${ns50.cpuUsPerReq.toFixed(1)} µs/req${ns50.errors > 0 ? `, ${ns50.errors} errors` : ''}`);
         const result = { rep, variant: v.name, ns50 };
         results.push(result);
@@ -95,6 +102,8 @@ function perRepRatios(results: readonly VariantRep[], a: string, b: string, metr
 
 function render(spec: VariantSpec, results: readonly VariantRep[]): string {
   const lines = [
+    `Medians over ${new Set(results.map((r) => r.rep)).size} rounds (min–max); ratios are medians of per-round ratios.`,
+    '',
     `| variant | what | req/s @50 conns | ÷ ${spec.baseline} | proxy CPU µs/req | ÷ ${spec.baseline} | p50 / p99 ms | errors (incl. non-2xx) |`,
     '|---|---|---|---|---|---|---|---|',
   ];
