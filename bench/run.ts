@@ -14,7 +14,7 @@ import { findFreePort, killAllGroups, setPgidFile, stopGroup } from './lib/proce
 import { snapshotLouailink, startMock, TARGET_NAMES } from './lib/targets.ts';
 import type { BenchContext, TargetName } from './lib/targets.ts';
 import { foreignSummary } from './lib/format.ts';
-import { NoiseGuard } from './lib/section.ts';
+import { NoiseBudget, NoiseGuard } from './lib/section.ts';
 import type { Section, SectionEnv } from './lib/section.ts';
 import { coreSection } from './lib/sections/core.ts';
 import { reloadSection } from './lib/sections/reload.ts';
@@ -79,12 +79,12 @@ async function main(): Promise<void> {
   const foreign: number[] = [];
   const skipped: string[] = [];
   const parts: string[] = [];
-  const guard = new NoiseGuard(noiseBudgetS, log);
+  const budget = new NoiseBudget(noiseBudgetS);
   for (const section of selected) {
     const sectionStart = Date.now();
     log(`section ${section.name}: ${section.title}`);
     const env: SectionEnv = {
-      ctx, quick, reps, guard, log,
+      ctx, quick, reps, guard: new NoiseGuard(budget, section.quietSampleMs, log), log,
       raw: (record) => appendFileSync(raw, `${JSON.stringify({ section: section.name, ...record })}\n`),
     };
     try {

@@ -28,13 +28,13 @@ class ForeignLoad {
   }
 }
 
-/** Waits until the machine is quiet (foreign load < `threshold` cores over 0.5 s) or `maxMs` passed. */
-export async function waitForQuiet(maxMs: number, threshold = 0.15): Promise<number> {
+/** Waits until the machine is quiet (foreign load < `threshold` cores over `sampleMs`) or `maxMs` passed. */
+export async function waitForQuiet(maxMs: number, threshold = 0.15, sampleMs = 500): Promise<number> {
   const deadline = performance.now() + maxMs;
   let foreign = 0;
   do {
     const load = new ForeignLoad();
-    await sleep(500);
+    await sleep(sampleMs);
     foreign = load.cores();
   } while (foreign > threshold && performance.now() < deadline);
   return foreign;

@@ -33,35 +33,56 @@ export interface Section {
   title: string;
   /** Whether it starts louailink (then the run snapshots the checkout). */
   usesLouailink: boolean;
+  /**
+   * How long the quiet check before each measurement samples the foreign load (ms). The core section keeps
+   * 500; sections with many short measurements use less.
+   */
+  quietSampleMs: number;
   run(env: SectionEnv): Promise<SectionOutcome>;
 }
 
+/** Seconds a whole run may spend waiting for quiet and re-running (`--noise-budget`), shared by its sections. */
+export class NoiseBudget {
+  readonly budgetMs: number;
+  spentMs = 0;
+
+  constructor(budgetS: number) {
+    this.budgetMs = budgetS * 1000;
+  }
+
+  get isLeft(): boolean {
+    return this.spentMs < this.budgetMs;
+  }
+}
+
 /**
- * Waits for a quiet machine before each measurement and re-runs a disturbed one once, out of one time budget
- * for the whole run (`budgetS`; 0 in quick runs).
+ * Waits for a quiet machine before each measurement (sampling `sampleMs`) and re-runs a disturbed one once,
+ * out of the run's budget (0 in quick runs).
  */
 export class NoiseGuard {
-  readonly #budgetMs: number;
+  readonly #budget: NoiseBudget;
+  readonly #sampleMs: number;
   readonly #log: (message: string) => void;
-  #spentMs = 0;
 
-  constructor(budgetS: number, log: (message: string) => void) {
-    this.#budgetMs = budgetS * 1000;
+  constructor(budget: NoiseBudget, sampleMs: number, log: (message: string) => void) {
+    this.#budget = budget;
+    this.#sampleMs = sampleMs;
     this.#log = log;
   }
 
   async measured<T extends { foreignCores: number }>(what: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#spentMs < this.#budgetMs) {
+    const budget = this.#budget;
+    if (budget.isLeft) {
       const t0 = performance.now();
-      await waitForQuiet(Math.min(5000, this.#budgetMs - this.#spentMs));
-      this.#spentMs += Math.max(0, performance.now() - t0 - 500);
+      await waitForQuiet(Math.min(5000, budget.budgetMs - budget.spentMs), 0.15, this.#sampleMs);
+      budget.spentMs += Math.max(0, performance.now() - t0 - this.#sampleMs);
     }
     let result = await fn();
-    if (result.foreignCores > 0.3 && this.#spentMs < this.#budgetMs) {
+    if (result.foreignCores > 0.3 && budget.isLeft) {
       const t0 = performance.now();
       this.#log(`  ${what}: ${result.foreignCores.toFixed(2)} foreign cores, measuring again`);
       const again = await fn();
-      this.#spentMs += performance.now() - t0;
+      budget.spentMs += performance.now() - t0;
       if (again.foreignCores < result.foreignCores) result = again;
     }
     return result;

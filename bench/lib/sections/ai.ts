@@ -105,7 +105,7 @@ async function measureRow(env: SectionEnv, row: Row, target: RunningTarget, bodi
   }
   // Direct only gives the time-to-first-token floor (the load side's CPU is not measured).
   const burst = isProxy
-    ? await guard.measured('ai burst', () => runSse(ctx, target, { ...common, conns: 50, durationS: quick ? 1 : 1.5, warmupS: 0.3, rampS: 0, bodyFile: bodies.burst }))
+    ? await guard.measured('ai burst', () => runSse(ctx, target, { ...common, conns: 50, durationS: 1, warmupS: 0.3, rampS: 0, bodyFile: bodies.burst }))
     : undefined;
   const c1 = await guard.measured('ai c1', () => runSse(ctx, target, { ...common, conns: 1, durationS: quick ? 1 : 1.2, warmupS: 0.2, rampS: 0, bodyFile: bodies.burst }));
   const paced = isProxy
@@ -279,5 +279,6 @@ export const aiSection: Section = {
   name: 'ai',
   title: 'AI layer: passthrough and translation, time to first token, non-streaming (issue 4)',
   usesLouailink: true,
+  quietSampleMs: 250,
   run: runAi,
 };

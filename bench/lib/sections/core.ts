@@ -142,6 +142,7 @@ export function coreSection(targets: readonly TargetName[], idleStreams: number)
     name: 'core',
     title: 'Gateway core: reverse proxy (issue 2)',
     usesLouailink: targets.includes('louailink'),
+    quietSampleMs: 500,
     run: (env) => runCore(env, targets, idleStreams),
   };
 }

@@ -93,7 +93,7 @@ async function pollUntilMarker(port: number, marker: string, t0: number, deadlin
 
 async function measureRep(env: SectionEnv, target: LouailinkTarget, driver: ReloadDriver, rep: number, body: string): Promise<ReloadRep> {
   const { ctx, guard, quick } = env;
-  const windowS = quick ? 4 : 6;
+  const windowS = quick ? 4 : 5;
   const reloadEveryMs = 1500;
   const steadyRun = (): Promise<WrkResult> => guard.measured('steady', () => runWrk(ctx, target, 50, windowS, body));
   const reloadingRun = async (): Promise<{ wrk: WrkResult; sent: number; advanced: number }> => {
@@ -211,5 +211,6 @@ export const reloadSection: Section = {
   name: 'reload',
   title: 'Reload: SIGHUP to new config, throughput during continuous reloads (issue 3)',
   usesLouailink: true,
+  quietSampleMs: 250,
   run: runReload,
 };
