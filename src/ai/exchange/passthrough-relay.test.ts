@@ -26,6 +26,22 @@ describe('PassthroughRelay (OpenAI)', () => {
     expect(relay.usage.promptTokens).toBe(9);
   });
 
+  it('forwards whole-event chunks as the same bytes while removing the usage chunk, and re-frames one cut inside an event', () => {
+    const relay = new PassthroughRelay('openai', true, false);
+    const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const first = encode(content);
+    expect(relay.push(first)).toBe(first);
+    const half = Math.floor(finish.length / 2);
+    // A cut event: nothing of it goes out until its end, then it goes out whole.
+    expect(relay.push(encode(finish.slice(0, half)))).toBe('');
+    expect(relay.push(encode(finish.slice(half)))).toBe(finish);
+    expect(relay.push(encode(usage))).toBe('');
+    const last = encode(done);
+    expect(relay.push(last)).toBe(last);
+    expect(relay.end()).toBe('');
+    expect(relay.streamOutcome).toBe('complete');
+  });
+
   it('ends a stream without [DONE] with an OpenAI error event and reports truncation', () => {
     const relay = new PassthroughRelay('openai', true, true);
     relay.push(content);

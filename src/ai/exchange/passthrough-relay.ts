@@ -29,6 +29,12 @@ function parse(text: string): unknown {
   }
 }
 
+/** The chunk's last byte is a line break, so no partial UTF-8 sequence waits in the decoder. */
+function endsWithLineBreak(chunk: Uint8Array | string): boolean {
+  const last = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1];
+  return last === 0x0a || last === 0x0d;
+}
+
 /** The error event that ends a cut stream, in the client's dialect. */
 export function streamErrorEvent(dialect: ClientAiDialect, message: string): string {
   const body = renderError(new GatewayError('upstream_error', message), dialect).body;
@@ -85,13 +91,21 @@ export class PassthroughRelay implements ResponseRelay {
   }
 
   push(chunk: Uint8Array | string): Uint8Array | string {
-    const events = this.#parser.push(chunk);
+    const parser = this.#parser;
+    const wasBetweenEvents = parser.isBetweenEvents;
+    const events = parser.push(chunk);
     if (!this.#isReframing) {
       for (const event of events) this.#observe(event);
       return chunk;
     }
+    // Re-framing drops the usage-only chunk. A chunk that holds whole events only, none of them dropped,
+    // goes on as the same bytes (the usual case: one event per upstream write); otherwise the kept events
+    // are written again and an unfinished one waits in the parser for its end.
+    let dropped = 0;
+    const kept = events.map((event) => this.#observe(event) || (dropped++, false));
+    if (dropped === 0 && wasBetweenEvents && parser.isBetweenEvents && endsWithLineBreak(chunk)) return chunk;
     let out = '';
-    for (const event of events) if (this.#observe(event)) out += `data: ${event.data}\n\n`;
+    for (let i = 0; i < events.length; i++) if (kept[i] === true) out += `data: ${(events[i] as SseEvent).data}\n\n`;
     return out;
   }
 

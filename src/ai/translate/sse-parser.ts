@@ -26,6 +26,11 @@ export class SseParser {
   #data: string[] = [];
   #hasData = false;
 
+  /** Nothing of an unfinished line or event is held: the input so far ended exactly between events. */
+  get isBetweenEvents(): boolean {
+    return this.#tail.length === 0 && !this.#hasData && this.#event === undefined;
+  }
+
   /** Feeds the next piece of the stream; returns the events it completed, in order. */
   push(chunk: string | Uint8Array): SseEvent[] {
     const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
