@@ -15,7 +15,7 @@ import { encryptSecret } from '../../src/config/secret-box.ts';
 import { freePort } from '../helpers/ports.ts';
 import { rateLimited, slowFirstByte, startOpenAiMock, text, type MockUpstream } from '../mock-upstreams/index.ts';
 import { createConfigDir, type ConfigDir } from './helpers/config-dir.ts';
-import { childPids, startLouailink, stopAll, type LouailinkProcess } from './helpers/louailink-process.ts';
+import { childPids, startLouailink, stopAll, type LouailinkProcess, stopGracefully } from './helpers/louailink-process.ts';
 
 const KEY_A = 'sk-e2e-shared-a';
 const KEY_B = 'sk-e2e-shared-b';
@@ -54,10 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (gateway !== undefined && gateway.child.exitCode === null) {
-    gateway.signal('SIGTERM');
-    await Promise.race([gateway.exited, new Promise((r) => setTimeout(r, 5_000))]);
-  }
+  await stopGracefully(gateway);
   await stopAll();
   await mock?.close();
   await dir?.remove();

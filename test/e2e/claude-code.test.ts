@@ -15,7 +15,7 @@ import { makeClaudeHome, runClaudeCode } from './helpers/claude-code.ts';
 import type { ClaudeCodeRun } from './helpers/claude-code.ts';
 import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
+import { startLouailink, stopAll, stopGracefully } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
 
 const RUN_TIMEOUT_MS = 45_000;
@@ -53,10 +53,7 @@ observability:
 }, 30_000);
 
 afterAll(async () => {
-  if (gateway !== undefined && gateway.child.exitCode === null) {
-    gateway.signal('SIGTERM');
-    await Promise.race([gateway.exited, new Promise((r) => setTimeout(r, 5_000))]);
-  }
+  await stopGracefully(gateway);
   await stopAll();
   await mock?.close();
   await dir?.remove();

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.ts';
 import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
+import { startLouailink, stopAll, stopGracefully } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
 
 let upstream: Server;
@@ -43,10 +43,7 @@ observability:
 }, 30_000);
 
 afterAll(async () => {
-  if (gateway !== undefined && gateway.child.exitCode === null) {
-    gateway.signal('SIGTERM');
-    await Promise.race([gateway.exited, new Promise((r) => setTimeout(r, 5_000))]);
-  }
+  await stopGracefully(gateway);
   await stopAll();
   await new Promise((r) => upstream.close(r));
   await dir?.remove();

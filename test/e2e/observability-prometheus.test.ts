@@ -15,7 +15,7 @@ import { startPrometheus } from '../helpers/prometheus.ts';
 import type { RunningPrometheus } from '../helpers/prometheus.ts';
 import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
-import { childPids, startLouailink, stopAll } from './helpers/louailink-process.ts';
+import { childPids, startLouailink, stopAll, stopGracefully } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
 
 const TOKEN = 'scrape-token-0123456789';
@@ -115,10 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
-  if (gateway !== undefined && gateway.child.exitCode === null) {
-    gateway.signal('SIGTERM');
-    await Promise.race([gateway.exited, new Promise((r) => setTimeout(r, 5_000))]);
-  }
+  await stopGracefully(gateway);
   await stopAll();
   await new Promise((resolve) => upstream.close(resolve));
   await dir?.remove();

@@ -16,7 +16,7 @@ import type { HeadlessBrowser } from '../helpers/chromium.ts';
 import { freePort } from '../helpers/ports.ts';
 import { createConfigDir } from './helpers/config-dir.ts';
 import type { ConfigDir } from './helpers/config-dir.ts';
-import { startLouailink, stopAll } from './helpers/louailink-process.ts';
+import { startLouailink, stopAll, stopGracefully } from './helpers/louailink-process.ts';
 import type { LouailinkProcess } from './helpers/louailink-process.ts';
 
 const METRICS_TOKEN = 'ui-metrics-token-42';
@@ -78,10 +78,7 @@ observability:
 afterAll(async () => {
   releaseSlow();
   await browser?.close();
-  if (gateway !== undefined && gateway.child.exitCode === null) {
-    gateway.signal('SIGTERM');
-    await Promise.race([gateway.exited, new Promise((r) => setTimeout(r, 5_000))]);
-  }
+  await stopGracefully(gateway);
   await stopAll();
   await new Promise((r) => upstream.close(r));
   await dir?.remove();

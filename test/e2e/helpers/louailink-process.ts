@@ -157,3 +157,10 @@ export async function isAlive(pid: number): Promise<boolean> {
     return false;
   }
 }
+
+/** SIGTERM (graceful stop) to a louailink still running, then waits up to `waitMs` for it to exit. */
+export async function stopGracefully(gateway: LouailinkProcess | undefined, waitMs = 5_000): Promise<void> {
+  if (gateway === undefined || gateway.child.exitCode !== null) return;
+  gateway.signal('SIGTERM');
+  await Promise.race([gateway.exited, new Promise((resolve) => setTimeout(resolve, waitMs))]);
+}
