@@ -16,16 +16,18 @@ export function sendHead(res: GatewayResponse, status: number, headers: Readonly
   if (!res.headersSent && !isGone(res)) writeHead(res, status, headers, isFlushed);
 }
 
-/** Writes a chunk; resolves when it may write more (immediately unless the socket buffer is full). */
-export async function writeBody(res: GatewayResponse, chunk: Uint8Array | string, signal: AbortSignal): Promise<void> {
-  if (isGone(res)) return;
+/**
+ * Writes a chunk; undefined when more may be written at once, else a promise that settles once the socket
+ * buffer drained or the client left (no promise per chunk on the usual path).
+ */
+export function writeChunk(res: GatewayResponse, chunk: Uint8Array | string, signal: AbortSignal): Promise<void> | undefined {
+  if (isGone(res)) return undefined;
   const out: Writable = res;
-  if (out.write(chunk)) return;
-  try {
-    await once(out, 'drain', { signal });
-  } catch {
-    // The client went away while the buffer was full: the caller sees the abort.
-  }
+  if (out.write(chunk)) return undefined;
+  return once(out, 'drain', { signal }).then(
+    () => undefined,
+    () => undefined, // the client went away while the buffer was full: the caller sees the abort
+  );
 }
 
 export function endBody(res: GatewayResponse, chunk?: string): void {

@@ -12,7 +12,8 @@ import type { ProviderKey } from '../routing/key-ring.ts';
 import { verdictForStatus, type FailureVerdict } from '../routing/failure-verdict.ts';
 import type { UpstreamReply } from '../providers/provider.ts';
 import type { AttemptLog } from '../usage/usage-tracker.ts';
-import { endBody, sendHead, writeBody } from './client-writer.ts';
+import { endBody, sendHead, writeChunk } from './client-writer.ts';
+import { forEachChunk } from './for-each-chunk.ts';
 import type { ExchangeEnv, ExchangeSpec, PreparedCall } from './exchange-types.ts';
 import type { RelayedError } from './response-relay.ts';
 
@@ -131,14 +132,14 @@ async function relayStream(
     isHeadSent = true;
   };
   try {
-    for await (const chunk of reply.body) {
+    await forEachChunk(reply.body, (chunk) => {
       const out = relay.push(chunk);
-      if (out.length === 0) continue;
+      if (out.length === 0) return true;
       if (!isHeadSent) openStream();
       tracker.countBody(out);
-      await writeBody(res, out, signal);
-      if (signal.aborted) break;
-    }
+      const drained = writeChunk(res, out, signal);
+      return drained === undefined ? !signal.aborted : drained.then(() => !signal.aborted);
+    });
   } catch (err) {
     if (signal.aborted) return clientGone(env, relay.usage);
     if (!isHeadSent) return networkFailure(err, attempt);
