@@ -102,6 +102,8 @@ export class RequestObserver {
     if (meter === undefined) return;
     record.location = name;
     record.meter = meter;
+    // Before the plugins run: key-auth clears the gateway key from the headers, and it is the token to count.
+    record.presentedToken = presentedToken(record.req.headers);
     meter.begin(methodIndex(record.method));
     if (this.#aiLocations.has(name)) {
       record.isAi = true;
@@ -147,7 +149,7 @@ export class RequestObserver {
       this.#recordUpstream(record, seconds);
       if (this.#upstreamLog !== null) this.#upstreamLog.recordExchange(record);
     }
-    const token = presentedToken(record.req.headers);
+    const token = record.presentedToken ?? presentedToken(record.req.headers);
     if (token !== undefined) this.usage.countToken(maskToken(token));
     if (this.#accessLog !== null) this.#accessLog.writer.write(`${this.#accessLog.format(record)}\n`);
   }

@@ -63,6 +63,8 @@ export class RequestRecord {
   cacheWriteTokens = -1;
   ttftMs = -1;
   isTruncated = false;
+  /** The credential the client presented (Bearer or x-api-key), read when the request was routed. */
+  presentedToken: string | undefined = undefined;
   /** An AI request whose usage has not been reported yet. */
   get isAwaitingUsage(): boolean {
     return this.isAi && !this.hasUsage;

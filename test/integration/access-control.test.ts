@@ -58,6 +58,19 @@ afterAll(async () => {
   await echo?.close();
 });
 
+describe('usage summary with gateway keys', () => {
+  it('counts requests per masked gateway key even though key-auth removes the key before the upstream', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await request(`${gateway.url}/keyed/x`, { headers: { authorization: `Bearer ${TEAM_KEY}` } });
+      const echoed = (await res.body.json()) as { headers: Record<string, string> };
+      expect(echoed.headers['authorization']).toBeUndefined();
+    }
+    const summary = (await (await request(`${gateway.url}/metrics/summary`)).body.json()) as { tokens: { token: string; requests_1h: number }[] };
+    expect(summary.tokens).toContainEqual({ token: 'team-a-…0001', requests_1h: 2, requests_24h: 2 });
+    expect(JSON.stringify(summary)).not.toContain(TEAM_KEY);
+  });
+});
+
 async function call(path: string, options: { method?: 'GET' | 'POST' | 'OPTIONS'; headers?: Record<string, string> } = {}) {
   const res = await request(`${gateway.url}${path}`, { method: options.method ?? 'GET', headers: options.headers ?? {} });
   const text = await res.body.text();
