@@ -8,12 +8,7 @@
  */
 import { extname, isAbsolute, resolve } from 'node:path';
 import { pino } from 'pino';
-
-export interface LogRotation {
-  readonly sizeBytes?: number | undefined;
-  readonly frequency?: 'hourly' | 'daily' | undefined;
-  readonly count: number;
-}
+import type { LogRotation } from '../../lib/log-rotator.ts';
 
 export interface LogWriterOptions {
   /** "stdout" or a file path. */
