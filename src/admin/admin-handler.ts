@@ -15,6 +15,7 @@ import type { AuditLog } from './audit-log.ts';
 import type { ManagementClient } from './management-client.ts';
 import type { ProviderKeysAnswer } from './provider-keys.ts';
 import { sendNoStore } from '../observability/endpoints.ts';
+import { AdminError } from './admin-error.ts';
 
 export interface AdminHandlerOptions {
   readonly adminTokens: TokenTable;
@@ -33,17 +34,6 @@ export type AdminHandler = (req: GatewayRequest, res: GatewayResponse) => void;
 
 export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 const ADMIN_PREFIX = '/admin/';
-
-class BodyError extends Error {
-  readonly status: number;
-  readonly code: string;
-
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
 
 export function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
   const { adminTokens, metricsTokens, builtIns, management, audit, logger } = options;
@@ -104,7 +94,7 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
       return;
     }
     manage(req, res, requestId, tokenId, segments).catch((err: unknown) => {
-      if (err instanceof BodyError) {
+      if (err instanceof AdminError) {
         sendJson(res, err.status, requestId, { error: err.code, message: err.message });
         return;
       }
@@ -135,13 +125,13 @@ function decodeSegments(rest: string): string[] | null {
 
 async function readJsonBody(req: GatewayRequest): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_ADMIN_BODY_BYTES) throw new BodyError(413, 'body_too_large', `the body may have at most ${MAX_ADMIN_BODY_BYTES} bytes`);
+  if (declared > MAX_ADMIN_BODY_BYTES) throw new AdminError(413, 'body_too_large', `the body may have at most ${MAX_ADMIN_BODY_BYTES} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buffer.length;
-    if (size > MAX_ADMIN_BODY_BYTES) throw new BodyError(413, 'body_too_large', `the body may have at most ${MAX_ADMIN_BODY_BYTES} bytes`);
+    if (size > MAX_ADMIN_BODY_BYTES) throw new AdminError(413, 'body_too_large', `the body may have at most ${MAX_ADMIN_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
@@ -149,7 +139,7 @@ async function readJsonBody(req: GatewayRequest): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new BodyError(400, 'invalid_json', 'the body is not valid JSON');
+    throw new AdminError(400, 'invalid_json', 'the body is not valid JSON');
   }
 }
 

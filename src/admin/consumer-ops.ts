@@ -5,6 +5,7 @@
  * file, and its file is never rewritten (answered 409 plugin_not_managed). Creating a consumer of a plugin
  * that exists nowhere creates the plugin here. Whether the result is a valid config is the loader's call.
  */
+import { AdminError } from './admin-error.ts';
 import type { ConsumerPatch, ConsumerSpec, KeyPatch, KeySpec, ManagementOp } from './admin-messages.ts';
 
 export type ManagedDocument = Record<string, unknown>;
@@ -22,17 +23,6 @@ export interface OpContext {
 
 type Mutation = Exclude<ManagementOp, { kind: 'list' | 'get-consumer' }>;
 
-class OpError extends Error {
-  readonly status: number;
-  readonly error: string;
-
-  constructor(status: number, error: string, message: string) {
-    super(message);
-    this.status = status;
-    this.error = error;
-  }
-}
-
 export function isMutation(op: ManagementOp): op is Mutation {
   return op.kind !== 'list' && op.kind !== 'get-consumer';
 }
@@ -45,7 +35,7 @@ export function applyOp(doc: ManagedDocument, op: Mutation, context: OpContext):
       case 'create-consumer': {
         const consumers = consumersOf(next, op.plugin, context, true);
         if (Object.hasOwn(consumers, op.consumer.name)) {
-          throw new OpError(409, 'consumer_exists', `consumer "${op.consumer.name}" of plugin "${op.plugin}" exists`);
+          throw new AdminError(409, 'consumer_exists', `consumer "${op.consumer.name}" of plugin "${op.plugin}" exists`);
         }
         setEntry(consumers, op.consumer.name, consumerEntry(op.consumer));
         return { ok: true, doc: next, status: 201 };
@@ -61,7 +51,7 @@ export function applyOp(doc: ManagedDocument, op: Mutation, context: OpContext):
       }
       case 'create-key': {
         const keys = keysOf(consumerOf(next, op.plugin, op.consumer, context));
-        if (findKey(keys, op.key.name) !== -1) throw new OpError(409, 'key_exists', `key "${op.key.name}" of consumer "${op.consumer}" exists`);
+        if (findKey(keys, op.key.name) !== -1) throw new AdminError(409, 'key_exists', `key "${op.key.name}" of consumer "${op.consumer}" exists`);
         keys.push(keyEntry(op.key));
         return { ok: true, doc: next, status: 201 };
       }
@@ -78,7 +68,7 @@ export function applyOp(doc: ManagedDocument, op: Mutation, context: OpContext):
       }
     }
   } catch (err) {
-    if (err instanceof OpError) return { ok: false, status: err.status, error: err.error, message: err.message };
+    if (err instanceof AdminError) return { ok: false, status: err.status, error: err.code, message: err.message };
     throw err;
   }
 }
@@ -94,22 +84,22 @@ function consumersOf(doc: ManagedDocument, plugin: string, context: OpContext, i
   let entry = plugins === undefined ? undefined : asEntry(plugins[plugin]);
   if (entry === undefined) {
     if (context.runningPlugins.has(plugin)) {
-      throw new OpError(409, 'plugin_not_managed', `plugin "${plugin}" is defined in a hand-written file; the management API only changes plugins of its own file`);
+      throw new AdminError(409, 'plugin_not_managed', `plugin "${plugin}" is defined in a hand-written file; the management API only changes plugins of its own file`);
     }
-    if (!isCreating) throw new OpError(404, 'plugin_not_found', `no key-auth plugin "${plugin}"`);
+    if (!isCreating) throw new AdminError(404, 'plugin_not_found', `no key-auth plugin "${plugin}"`);
     if (plugins === undefined) {
-      if (doc['plugins'] !== undefined && doc['plugins'] !== null) throw new OpError(409, 'managed_file_invalid', '`plugins` of the managed file is not a map');
+      if (doc['plugins'] !== undefined && doc['plugins'] !== null) throw new AdminError(409, 'managed_file_invalid', '`plugins` of the managed file is not a map');
       plugins = {};
       setEntry(doc, 'plugins', plugins);
     }
     entry = { type: 'key-auth', consumers: {} };
     setEntry(plugins, plugin, entry);
   }
-  if (entry['type'] !== 'key-auth') throw new OpError(409, 'plugin_not_key_auth', `plugin "${plugin}" is not a key-auth plugin`);
+  if (entry['type'] !== 'key-auth') throw new AdminError(409, 'plugin_not_key_auth', `plugin "${plugin}" is not a key-auth plugin`);
   const consumers = asEntry(entry['consumers']);
   if (consumers !== undefined) return consumers;
   if (entry['consumers'] !== undefined && entry['consumers'] !== null) {
-    throw new OpError(409, 'managed_file_invalid', `plugins.${plugin}.consumers of the managed file is not a map`);
+    throw new AdminError(409, 'managed_file_invalid', `plugins.${plugin}.consumers of the managed file is not a map`);
   }
   const created: Entry = {};
   setEntry(entry, 'consumers', created);
@@ -119,7 +109,7 @@ function consumersOf(doc: ManagedDocument, plugin: string, context: OpContext, i
 function consumerOf(doc: ManagedDocument, plugin: string, consumer: string, context: OpContext): Entry {
   const consumers = consumersOf(doc, plugin, context, false);
   const entry = Object.hasOwn(consumers, consumer) ? asEntry(consumers[consumer]) : undefined;
-  if (entry === undefined) throw new OpError(404, 'consumer_not_found', `no consumer "${consumer}" in plugin "${plugin}"`);
+  if (entry === undefined) throw new AdminError(404, 'consumer_not_found', `no consumer "${consumer}" in plugin "${plugin}"`);
   return entry;
 }
 
@@ -139,7 +129,7 @@ function findKey(keys: readonly Entry[], name: string): number {
 function keyAt(keys: Entry[], name: string, consumer: string): Entry {
   const index = findKey(keys, name);
   const key = keys[index];
-  if (key === undefined) throw new OpError(404, 'key_not_found', `no key "${name}" of consumer "${consumer}"`);
+  if (key === undefined) throw new AdminError(404, 'key_not_found', `no key "${name}" of consumer "${consumer}"`);
   return key;
 }
 
