@@ -37,6 +37,9 @@ const headerRules = z
   })
   .describe('Header rules: `remove` first, then `set`, then `add`.');
 
+/** A cap on requests in flight at once (absent: none). */
+const concurrencyCap = () => z.number().int().min(1).max(1_000_000).optional();
+
 export const basicSchema = z
   .strictObject({
     name: z.string().default('louailink').describe('Instance name, used in logs, the Server header and events.'),
@@ -125,15 +128,9 @@ export const aiLocationSchema = z
     max_retry_wait: duration('2s').describe(
       'Longest `Retry-After` honoured by waiting when no untried provider or key is left; a longer one is answered to the client.',
     ),
-    max_concurrency_per_key: z
-      .number()
-      .int()
-      .min(1)
-      .max(1_000_000)
-      .optional()
-      .describe(
-        "Most requests of this location in flight on one provider key at once, over all workers (default: no cap); a key at its cap is skipped like a cooling one. Applies with the provider's `max_concurrency_per_key`.",
-      ),
+    max_concurrency_per_key: concurrencyCap().describe(
+      "Most requests of this location in flight on one provider key at once, over all workers (default: no cap); a key at its cap is skipped like a cooling one. Applies with the provider's `max_concurrency_per_key`.",
+    ),
   })
   .describe('AI location settings.');
 
@@ -271,15 +268,9 @@ const providerCommon = {
     .optional()
     .describe('Circuit breaker of this provider, per worker process (off when absent; `{}` for the defaults). Key-level failures (401/402/403/429, quota) cool the key instead.'),
   connections: z.number().int().min(1).optional().describe('Most connections to the provider (default: unlimited).'),
-  max_concurrency_per_key: z
-    .number()
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .optional()
-    .describe(
-      'Most requests in flight on one key at once, over all workers and locations (a provider without keys counts as one key; default: no cap). A key at its cap is skipped (next key, then next provider); all at their cap: 503 upstream_concurrency_exceeded.',
-    ),
+  max_concurrency_per_key: concurrencyCap().describe(
+    'Most requests in flight on one key at once, over all workers and locations (a provider without keys counts as one key; default: no cap). A key at its cap is skipped (next key, then next provider); all at their cap: 503 upstream_concurrency_exceeded.',
+  ),
 };
 
 export const providerSchema = z
