@@ -9,7 +9,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hang, startOpenAiMock, text, type MockUpstream } from '../mock-upstreams/index.ts';
-import { eventually } from './helpers/http.ts';
+import { eventually, httpGet } from './helpers/http.ts';
 import { servingPids } from './helpers/limit-traffic.ts';
 import { cleanupMasters, startMaster, type MasterFixture } from './helpers/master-fixture.ts';
 
@@ -103,7 +103,13 @@ describe('max_concurrency_per_key across 2 workers of the real binary', () => {
 
     mock.setScript(text('free again'));
     for (const chat of open) chat.req.destroy();
-    // The aborted streams' slots come back to the master; both workers are admitted again.
+    // The aborted streams' slots come back to the master; both workers are admitted again. The gateway learns
+    // of the aborts asynchronously: wait until no attempt is in flight on any key before asking again.
+    const isIdle = async (): Promise<boolean> => {
+      const metrics = (await httpGet(fixture.port, '/metrics')).body;
+      return metrics.includes('louailink_ai_key_in_flight{') && !/louailink_ai_key_in_flight\{[^}]*\} [1-9]/.test(metrics);
+    };
+    expect(await eventually(isIdle, 10_000, 50)).toBe(true);
     let servedPids: number[] = [];
     let served = 0;
     for (let group = 0; group < 20 && new Set(servedPids).size < 2; group++) {
