@@ -6,6 +6,10 @@
 import { linkProcessKeyStates } from '../ai/routing/key-state-link.ts';
 import { useClusterCounterStore } from '../limits/lease-channel.ts';
 import { runClusterWorker } from './cluster-worker.ts';
+import { primeNextTick } from './prime-next-tick.ts';
+
+// First, before any IPC traffic: keeps process.nextTick monomorphic for the worker's lifetime.
+primeNextTick();
 
 // Limits count cluster-wide through the master (leases, token counts) in every runtime this worker compiles.
 useClusterCounterStore(process);
