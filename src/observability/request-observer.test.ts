@@ -158,6 +158,27 @@ describe('RequestObserver', () => {
     expect(text).toContain('upstream_errors_total{upstream="claude",error_type="upstream_error"} 1');
   });
 
+  it('keeps no AI request once its response closed, whether its usage came before or after the close', async () => {
+    const observer = new RequestObserver({ metrics: new GatewayMetrics(), locationNames: ['ai'], aiLocationNames: ['ai'], accessLog: null });
+    const usage = (requestId: string) => ({
+      requestId, locationName: 'ai', endpoint: 'chat_completions', clientDialect: 'openai', clientModel: 'm', model: 'm',
+      provider: 'p', upstreamModel: 'u', keyId: undefined, attempts: 1, status: 200, isStream: false,
+      inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
+      timeToFirstTokenMs: undefined, durationMs: 10, outcome: 'ok', streamEvents: undefined, bodyBytes: 80,
+    } as const);
+    const before = fakeExchange('POST', '/v1/chat/completions');
+    observer.route(observer.start(before.req, before.res, 'r1'), 'ai');
+    observer.usageSink.record(usage('r1'));
+    before.finish(200);
+    const after = fakeExchange('POST', '/v1/chat/completions');
+    observer.route(observer.start(after.req, after.res, 'r2'), 'ai');
+    after.finish(200);
+    expect(observer.pendingAiRequests).toBe(1);
+    observer.usageSink.record(usage('r2'));
+    await new Promise((r) => setImmediate(r));
+    expect(observer.pendingAiRequests).toBe(0);
+  });
+
   it('counts no stream for a stream request answered with an error', async () => {
     const metrics = new GatewayMetrics();
     const observer = new RequestObserver({ metrics, locationNames: ['ai'], aiLocationNames: ['ai'], accessLog: null });

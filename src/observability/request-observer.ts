@@ -124,8 +124,15 @@ export class RequestObserver {
     });
   }
 
+  /** AI requests whose response has not closed yet (their usage may still come). */
+  get pendingAiRequests(): number {
+    return this.#aiPending.size;
+  }
+
   #finish(record: RequestRecord): void {
-    if (record.isAwaitingUsage) this.#aiPending.delete(record.requestId);
+    // Usage reported or not, the record leaves the map now (a later report finds nothing and only counts
+    // metrics). The id is the client's x-request-id when it sent one, so another request may hold it.
+    if (record.isAi && this.#aiPending.get(record.requestId) === record) this.#aiPending.delete(record.requestId);
     const res = record.res;
     record.durationMs = performance.now() - record.startedAt;
     record.status = res.headersSent ? res.statusCode : CLIENT_CLOSED_STATUS;
