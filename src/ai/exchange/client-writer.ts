@@ -30,7 +30,11 @@ export function writeChunk(res: GatewayResponse, chunk: Uint8Array | string, sig
   );
 }
 
-export function endBody(res: GatewayResponse, chunk?: string): void {
+/**
+ * Ends the response, with a last chunk when given. A body sent whole (a JSON answer) may come as bytes:
+ * node then writes head and body with one writev instead of joining the head to a string body first.
+ */
+export function endBody(res: GatewayResponse, chunk?: string | Uint8Array): void {
   if (isGone(res)) return;
   if (chunk === undefined || chunk.length === 0) res.end();
   else res.end(chunk);

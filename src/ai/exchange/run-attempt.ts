@@ -99,13 +99,13 @@ export async function runAttempt(
 }
 
 async function relayJson(reply: UpstreamReply, prepared: PreparedCall, env: ExchangeEnv, headers: Record<string, string>, attempt: AttemptLog): Promise<AttemptResult> {
-  let body: string;
+  let body: Buffer;
   try {
-    body = prepared.relay.relayJson(await reply.text());
+    body = Buffer.from(prepared.relay.relayJson(await reply.text()));
   } catch (err) {
     return env.signal.aborted ? clientGone(env) : networkFailure(err, attempt);
   }
-  headers['content-length'] = String(Buffer.byteLength(body));
+  headers['content-length'] = String(body.length);
   sendHead(env.res, reply.status, headers, false);
   env.tracker.status = reply.status;
   env.tracker.usage = prepared.relay.usage;
