@@ -2,8 +2,6 @@
  * Same-dialect relay: upstream bytes go to the client as they come. The SSE parser only watches them for
  * usage (OpenAI's usage chunk; Anthropic's message_start / message_delta) and for the stream's proper end
  * (`[DONE]`, `message_stop`), so a cut stream ends with an error event instead of a clean end.
- * Most chunks are whole token events that matter to none of that: a chunk that starts and ends between
- * events and holds none of the dialect's markers (sse-markers.ts) goes on without being decoded or parsed.
  * One exception: OpenAI streams always ask for usage upstream; when the client did not ask for it, the
  * usage-only chunk is removed, which means re-framing events instead of forwarding raw bytes.
  */
@@ -15,9 +13,11 @@ import { SseParser, type SseEvent } from '../translate/sse-parser.ts';
 import type { StreamOutcome } from '../translate/translator.ts';
 import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
 import type { ClientAiDialect, RelayedError, ResponseRelay } from './response-relay.ts';
-import { dataHasUsageObject, endsWithBlankLine, hasStreamMarker } from './sse-markers.ts';
 
 const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'request-id', 'x-request-id'] as const;
+const USAGE_KEY = '"usage"';
+/** A `usage` key whose value is an object (`"usage":null` comes in every chunk when usage is asked for). */
+const USAGE_OBJECT_RE = /"usage"\s*:\s*\{/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,8 +51,6 @@ export class PassthroughRelay implements ResponseRelay {
   readonly #parser = new SseParser();
   #outcome: StreamOutcome = 'open';
   #usage: TokenUsage = ZERO_USAGE;
-  /** Everything pushed so far ended with a blank line and left nothing in the parser. */
-  #isBetweenEvents = true;
 
   constructor(dialect: ClientAiDialect, isStream: boolean, clientWantsUsage: boolean) {
     this.#dialect = dialect;
@@ -95,12 +93,9 @@ export class PassthroughRelay implements ResponseRelay {
   }
 
   push(chunk: Uint8Array | string): Uint8Array | string {
-    const endsBetweenEvents = endsWithBlankLine(chunk);
-    if (this.#isBetweenEvents && endsBetweenEvents && !hasStreamMarker(this.#dialect, chunk)) return chunk;
     const parser = this.#parser;
     const wasBetweenEvents = parser.isBetweenEvents;
     const events = parser.push(chunk);
-    this.#isBetweenEvents = endsBetweenEvents && parser.isBetweenEvents;
     if (!this.#isReframing) {
       for (const event of events) this.#observe(event);
       return chunk;
@@ -155,7 +150,7 @@ export class PassthroughRelay implements ResponseRelay {
       this.#outcome = 'error';
       return true;
     }
-    if (!dataHasUsageObject(data)) return true;
+    if (!data.includes(USAGE_KEY) || !USAGE_OBJECT_RE.test(data)) return true;
     const payload = parse(data);
     if (!isRecord(payload)) return true;
     this.#usage = usageFromOpenAi(payload.usage as never);
