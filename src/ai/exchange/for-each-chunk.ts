@@ -1,5 +1,6 @@
 /**
- * Reads a response body chunk by chunk. A Node Readable (undici's bodies) is driven by its 'data' events:
+ * Reads a response body chunk by chunk. A ChunkSource (the network providers' bodies) pushes its chunks
+ * itself. A Node Readable is driven by its 'data' events:
  * `for await` costs a promise, an iterator result and several microtasks per chunk, which on a token stream
  * is most of the relay's own CPU per event. Other async iterables (the built-in mock) are iterated.
  *
@@ -9,12 +10,18 @@
  * when it closed before its end.
  */
 import { Readable } from 'node:stream';
+import type { ChunkSource, ChunkVerdict } from '../providers/provider.ts';
 
-export type ChunkVerdict = boolean | Promise<boolean>;
+export type { ChunkVerdict };
 
 const PREMATURE_CLOSE = 'the upstream body closed before its end';
 
-export function forEachChunk(body: AsyncIterable<Uint8Array | string>, onChunk: (chunk: Uint8Array | string) => ChunkVerdict): Promise<void> {
+function isChunkSource(body: ChunkSource | AsyncIterable<Uint8Array | string>): body is ChunkSource {
+  return typeof (body as Partial<ChunkSource>).forEachChunk === 'function';
+}
+
+export function forEachChunk(body: ChunkSource | AsyncIterable<Uint8Array | string>, onChunk: (chunk: Uint8Array | string) => ChunkVerdict): Promise<void> {
+  if (isChunkSource(body)) return body.forEachChunk(onChunk);
   if (body instanceof Readable) return pumpReadable(body, onChunk);
   return iterate(body, onChunk);
 }

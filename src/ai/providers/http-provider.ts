@@ -12,6 +12,7 @@
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
 import { KeyRing } from '../routing/key-ring.ts';
+import { dispatchCall } from './dispatched-call.ts';
 import type { Provider, UpstreamCall, UpstreamOperation, UpstreamReply } from './provider.ts';
 import { statedOutputLimit } from './stated-output-limit.ts';
 
@@ -63,25 +64,24 @@ export class HttpProvider implements Provider {
   }
 
   async send(call: UpstreamCall): Promise<UpstreamReply> {
-    const response = await this.#pool.request({
-      method: 'POST',
-      path: this.#path(call),
-      headers: this.#headers(call),
-      body: call.body,
-      signal: call.signal,
-      headersTimeout: call.isStream ? this.#config.timeouts.response_header : this.#config.timeouts.total,
-    });
-    const body = response.body;
-    const status = response.statusCode;
-    const isLimitError = call.operation === 'chat' && LIMIT_ERROR_STATUSES.has(status);
-    return {
-      status,
-      headers: response.headers,
-      body,
-      text: isLimitError ? () => body.text().then((text) => this.#learnFrom(call.upstreamModel, text)) : () => body.text(),
-      discard: () => {
-        body.dump().catch(() => {});
+    const reply = await dispatchCall(
+      this.#pool,
+      {
+        method: 'POST',
+        path: this.#path(call),
+        headers: this.#headers(call),
+        body: call.body,
+        headersTimeout: call.isStream ? this.#config.timeouts.response_header : this.#config.timeouts.total,
       },
+      call.signal,
+    );
+    if (call.operation !== 'chat' || !LIMIT_ERROR_STATUSES.has(reply.status)) return reply;
+    return {
+      status: reply.status,
+      headers: reply.headers,
+      body: reply.body,
+      text: () => reply.text().then((text) => this.#learnFrom(call.upstreamModel, text)),
+      discard: () => reply.discard(),
     };
   }
 

@@ -35,11 +35,23 @@ export interface UpstreamCall {
 
 export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
+/** A reader's answer to a chunk: go on, stop reading, or wait (back-pressure) for the promise's answer. */
+export type ChunkVerdict = boolean | Promise<boolean>;
+
+/** A body that pushes its chunks to one reader (the network providers' bodies, dispatched-call.ts). */
+export interface ChunkSource {
+  /**
+   * Hands every chunk to `onChunk` as it arrives; resolves at the body's end or when the reader stopped,
+   * rejects on a reset, an idle timeout or an abort.
+   */
+  forEachChunk(onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<void>;
+}
+
 export interface UpstreamReply {
   readonly status: number;
   readonly headers: UpstreamHeaders;
-  /** The response body; iterating it rejects on a reset or an idle timeout. */
-  readonly body: AsyncIterable<Uint8Array | string>;
+  /** The response body; reading it rejects on a reset or an idle timeout. */
+  readonly body: ChunkSource | AsyncIterable<Uint8Array | string>;
   /** Reads the whole body as text. */
   text(): Promise<string>;
   /** Discards the rest of the body (frees the connection). */
