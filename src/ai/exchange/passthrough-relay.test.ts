@@ -61,8 +61,8 @@ describe('PassthroughRelay (OpenAI)', () => {
   it('counts an upstream error chunk as an error outcome and adds nothing after it', () => {
     const relay = new PassthroughRelay('openai', true, true);
     relay.push(content + chunk({ error: { message: 'boom', type: 'server_error' } }));
-    expect(relay.streamOutcome).toBe('error');
     expect(relay.end()).toBe('');
+    expect(relay.streamOutcome).toBe('error');
     expect(relay.fail()).toBe('');
   });
 
@@ -94,5 +94,42 @@ describe('PassthroughRelay (Anthropic)', () => {
     const tail = relay.fail();
     expect(tail.startsWith('event: error\ndata: ')).toBe(true);
     expect(JSON.parse(tail.slice(tail.indexOf('{')))).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+  });
+});
+
+describe('PassthroughRelay watching a long stream', () => {
+  const openAiToken = `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'token '.repeat(20) }, finish_reason: null }], usage: null })}\n\n`;
+
+  it('forwards every chunk as it came and reads usage and [DONE] from the end of a stream longer than its tail', () => {
+    const relay = new PassthroughRelay('openai', true, true);
+    for (let i = 0; i < 500; i++) {
+      const bytes = Buffer.from(openAiToken);
+      expect(relay.push(bytes)).toBe(bytes);
+    }
+    const last = `data: ${JSON.stringify({ id: 'c', choices: [], usage: { prompt_tokens: 40, completion_tokens: 500 } })}\n\ndata: [DONE]\n\n`;
+    relay.push(Buffer.from(last.slice(0, 30)));
+    relay.push(Buffer.from(last.slice(30)));
+    expect(relay.end()).toBe('');
+    expect(relay.streamOutcome).toBe('complete');
+    expect(relay.usage).toMatchObject({ promptTokens: 40, completionTokens: 500 });
+  });
+
+  it('keeps the input usage of an Anthropic message_start long gone from the tail', () => {
+    const relay = new PassthroughRelay('anthropic', true, true);
+    const event = (type: string, payload: Record<string, unknown>): Buffer => Buffer.from(`event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`);
+    relay.push(event('message_start', { message: { usage: { input_tokens: 30, output_tokens: 1 } } }));
+    for (let i = 0; i < 500; i++) relay.push(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'token '.repeat(20) } }));
+    relay.push(event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 501 } }));
+    relay.push(event('message_stop', {}));
+    expect(relay.end()).toBe('');
+    expect(relay.usage).toMatchObject({ promptTokens: 30, completionTokens: 501 });
+  });
+
+  it('answers with what the stream said so far when the client leaves in the middle', () => {
+    const relay = new PassthroughRelay('anthropic', true, true);
+    relay.push(`event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":7,"output_tokens":1}}}\n\n`);
+    relay.push(`event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}\n\n`);
+    expect(relay.usage).toMatchObject({ promptTokens: 7 });
+    expect(relay.streamOutcome).toBe('open');
   });
 });

@@ -1,9 +1,15 @@
 /**
- * Same-dialect relay: upstream bytes go to the client as they come. The SSE parser only watches them for
- * usage (OpenAI's usage chunk; Anthropic's message_start / message_delta) and for the stream's proper end
- * (`[DONE]`, `message_stop`), so a cut stream ends with an error event instead of a clean end.
- * One exception: OpenAI streams always ask for usage upstream; when the client did not ask for it, the
- * usage-only chunk is removed, which means re-framing events instead of forwarding raw bytes.
+ * Same-dialect relay: upstream bytes go to the client as they come, and the relay reads what the
+ * gateway needs from them: usage (OpenAI's usage chunk; Anthropic's message_start / message_delta) and
+ * the stream's proper end (`[DONE]`, `message_stop`), so a cut stream ends with an error event instead of
+ * a clean end.
+ * - Watching (the client takes every event): no event is parsed on its way through. Everything the relay
+ *   reads sits at a stream's end (usage chunk, `[DONE]`, message_delta, message_stop, the error event of
+ *   a failing stream), so the last bytes are kept (StreamTail) and parsed once when the stream ends, fails
+ *   or the client leaves; an Anthropic stream's first events are parsed until message_start (input usage).
+ *   An error event in the middle of a stream that then ends properly is not seen (no provider sends one).
+ * - Re-framing: OpenAI streams always ask for usage upstream; when the client did not ask for it, the
+ *   usage-only chunk is removed, which means parsing every event and writing the kept ones again.
  */
 import { renderError } from '../../core/render-error.ts';
 import { GatewayError } from '../../core/errors.ts';
@@ -13,7 +19,10 @@ import { SseParser, type SseEvent } from '../translate/sse-parser.ts';
 import type { StreamOutcome } from '../translate/translator.ts';
 import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
 import type { ClientAiDialect, RelayedError, ResponseRelay } from './response-relay.ts';
+import { StreamTail } from './stream-tail.ts';
 
+/** Anthropic events parsed at a watched stream's start before giving up on a message_start. */
+const HEAD_EVENTS = 4;
 const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'request-id', 'x-request-id'] as const;
 const USAGE_KEY = '"usage"';
 /** A `usage` key whose value is an object (`"usage":null` comes in every chunk when usage is asked for). */
@@ -49,6 +58,11 @@ export class PassthroughRelay implements ResponseRelay {
   /** OpenAI only: drop the usage-only chunk the client did not ask for. */
   readonly #isReframing: boolean;
   readonly #parser = new SseParser();
+  /** Watching only: the last bytes, read at the end. */
+  readonly #tail: StreamTail | null;
+  /** Watching only: events of an Anthropic stream's start still to parse for message_start (0: done). */
+  #headEventsLeft: number;
+  #hasMessageStart = false;
   #outcome: StreamOutcome = 'open';
   #usage: TokenUsage = ZERO_USAGE;
 
@@ -56,13 +70,18 @@ export class PassthroughRelay implements ResponseRelay {
     this.#dialect = dialect;
     this.#isStream = isStream;
     this.#isReframing = dialect === 'openai' && isStream && !clientWantsUsage;
+    const isWatching = isStream && !this.#isReframing;
+    this.#tail = isWatching ? new StreamTail() : null;
+    this.#headEventsLeft = isWatching && dialect === 'anthropic' ? HEAD_EVENTS : 0;
   }
 
   get streamOutcome(): StreamOutcome {
     return this.#outcome;
   }
 
+  /** For a watched stream still open (the client left), what its kept tail says so far. */
   get usage(): TokenUsage {
+    if (this.#tail !== null && this.#outcome === 'open') this.#readTail(false);
     return this.#usage;
   }
 
@@ -93,13 +112,15 @@ export class PassthroughRelay implements ResponseRelay {
   }
 
   push(chunk: Uint8Array | string): Uint8Array | string {
+    const tail = this.#tail;
+    if (tail !== null) {
+      tail.push(chunk);
+      if (this.#headEventsLeft > 0) this.#readHead(chunk);
+      return chunk;
+    }
     const parser = this.#parser;
     const wasBetweenEvents = parser.isBetweenEvents;
     const events = parser.push(chunk);
-    if (!this.#isReframing) {
-      for (const event of events) this.#observe(event);
-      return chunk;
-    }
     // Re-framing drops the usage-only chunk. A chunk that holds whole events only, none of them dropped,
     // goes on as the same bytes (the usual case: one event per upstream write); otherwise the kept events
     // are written again and an unfinished one waits in the parser for its end.
@@ -112,6 +133,10 @@ export class PassthroughRelay implements ResponseRelay {
   }
 
   end(): string {
+    if (this.#tail !== null) {
+      this.#readTail(true);
+      return this.#outcome === 'open' ? this.#truncate('upstream stream ended early') : '';
+    }
     let out = '';
     for (const event of this.#parser.end()) if (this.#observe(event) && this.#isReframing) out += `data: ${event.data}\n\n`;
     if (this.#outcome !== 'open') return out;
@@ -120,9 +145,35 @@ export class PassthroughRelay implements ResponseRelay {
   }
 
   fail(): string {
+    if (this.#tail !== null) this.#readTail(false);
     if (this.#outcome !== 'open') return '';
+    return this.#truncate('upstream stream failed');
+  }
+
+  #truncate(message: string): string {
     this.#outcome = 'truncated';
-    return streamErrorEvent(this.#dialect, 'upstream stream failed');
+    return streamErrorEvent(this.#dialect, message);
+  }
+
+  /** An Anthropic stream's first events, until message_start has given the input usage. */
+  #readHead(chunk: Uint8Array | string): void {
+    for (const event of this.#parser.push(chunk)) {
+      this.#headEventsLeft--;
+      if (event.event === 'message_start') {
+        this.#observe(event);
+        this.#hasMessageStart = true;
+        this.#headEventsLeft = 0;
+      }
+      if (this.#headEventsLeft <= 0) return;
+    }
+  }
+
+  /** Reads the kept tail of a watched stream (again from its start each time: observing is idempotent). */
+  #readTail(isStreamEnd: boolean): void {
+    for (const event of (this.#tail as StreamTail).events(isStreamEnd)) {
+      if (this.#hasMessageStart && event.event === 'message_start') continue;
+      this.#observe(event);
+    }
   }
 
   /** Tracks usage and the stream's end; false when the event is to be left out of a re-framed stream. */
