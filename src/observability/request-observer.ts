@@ -6,6 +6,7 @@
  */
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import type { LogWriter } from './access-log/log-writer.ts';
+import { AiModelCellCache } from './ai-model-cells.ts';
 import type { LogLineFormatter } from './access-log/log-template.ts';
 import { GatewayMetrics, methodLabel, NO_PROVIDER } from './gateway-metrics.ts';
 import { LocationMeter, methodIndex } from './location-meter.ts';
@@ -64,9 +65,11 @@ export class RequestObserver {
   readonly #aiPending = new Map<string, RequestRecord>();
   readonly #upstreamLog: UpstreamLog | null;
   readonly #upstreams = new Map<string, Map<string, UpstreamCells>>();
+  readonly #aiCells: AiModelCellCache;
 
   constructor(options: RequestObserverOptions) {
     this.metrics = options.metrics;
+    this.#aiCells = new AiModelCellCache(options.metrics);
     for (const name of options.locationNames) this.#meters.set(name, new LocationMeter(name, options.metrics));
     this.usage = new UsageTracker(this.#meters.values());
     this.#accessLog = options.accessLog;
@@ -254,16 +257,17 @@ export class RequestObserver {
     const providerType = this.#providerTypes.get(provider) ?? NO_PROVIDER;
     this.#recordAiAttempts(usage, provider, providerType, record);
     const uncachedInput = Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
-    if (uncachedInput > 0) m.aiTokens.cell(provider, model, 'input').value += uncachedInput;
-    if (usage.outputTokens > 0) m.aiTokens.cell(provider, model, 'output').value += usage.outputTokens;
-    if (usage.cacheReadTokens > 0) m.aiTokens.cell(provider, model, 'cache_read').value += usage.cacheReadTokens;
-    if (usage.cacheWriteTokens > 0) m.aiTokens.cell(provider, model, 'cache_write').value += usage.cacheWriteTokens;
+    const cells = this.#aiCells.get(provider, model);
+    if (uncachedInput > 0) cells.tokens('input').value += uncachedInput;
+    if (usage.outputTokens > 0) cells.tokens('output').value += usage.outputTokens;
+    if (usage.cacheReadTokens > 0) cells.tokens('cache_read').value += usage.cacheReadTokens;
+    if (usage.cacheWriteTokens > 0) cells.tokens('cache_write').value += usage.cacheWriteTokens;
     const ttftMs = usage.timeToFirstTokenMs;
     if (ttftMs !== undefined) {
-      m.aiTimeToFirstToken.observe(m.aiTimeToFirstToken.cell(provider, model), ttftMs / 1000);
+      m.aiTimeToFirstToken.observe(cells.timeToFirstToken, ttftMs / 1000);
       if (usage.outputTokens > 1) {
         const perToken = Math.max(0, usage.durationMs - ttftMs) / 1000 / (usage.outputTokens - 1);
-        m.aiTimePerOutputToken.observe(m.aiTimePerOutputToken.cell(provider, model), perToken);
+        m.aiTimePerOutputToken.observe(cells.timePerOutputToken, perToken);
       }
     }
     // A stream request answered with an error (JSON) or abandoned before the head is no stream.

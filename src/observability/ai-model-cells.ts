@@ -1,0 +1,66 @@
+/**
+ * The AI metric cells of one (provider, model), resolved on first use and kept: a finished AI request adds
+ * its tokens and timings through two map lookups instead of joining label values for every cell (the
+ * families' `cell()`), which cost a few µs per request. A cell is created only when first used, so a series
+ * appears in /metrics once it has something to count, as before.
+ */
+import type { GatewayMetrics } from './gateway-metrics.ts';
+import type { HistogramCell, ValueCell } from './metric-family.ts';
+
+export type AiTokenType = 'input' | 'output' | 'cache_read' | 'cache_write';
+
+export class AiModelCells {
+  readonly #metrics: GatewayMetrics;
+  readonly #provider: string;
+  readonly #model: string;
+  readonly #tokens = new Map<AiTokenType, ValueCell>();
+  #ttft: HistogramCell | null = null;
+  #perOutputToken: HistogramCell | null = null;
+
+  constructor(metrics: GatewayMetrics, provider: string, model: string) {
+    this.#metrics = metrics;
+    this.#provider = provider;
+    this.#model = model;
+  }
+
+  tokens(type: AiTokenType): ValueCell {
+    let cell = this.#tokens.get(type);
+    if (cell === undefined) {
+      cell = this.#metrics.aiTokens.cell(this.#provider, this.#model, type);
+      this.#tokens.set(type, cell);
+    }
+    return cell;
+  }
+
+  get timeToFirstToken(): HistogramCell {
+    return (this.#ttft ??= this.#metrics.aiTimeToFirstToken.cell(this.#provider, this.#model));
+  }
+
+  get timePerOutputToken(): HistogramCell {
+    return (this.#perOutputToken ??= this.#metrics.aiTimePerOutputToken.cell(this.#provider, this.#model));
+  }
+}
+
+/** Provider → model → cells. Models come from requests, but only those the catalogue routes reach here. */
+export class AiModelCellCache {
+  readonly #metrics: GatewayMetrics;
+  readonly #byProvider = new Map<string, Map<string, AiModelCells>>();
+
+  constructor(metrics: GatewayMetrics) {
+    this.#metrics = metrics;
+  }
+
+  get(provider: string, model: string): AiModelCells {
+    let byModel = this.#byProvider.get(provider);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#byProvider.set(provider, byModel);
+    }
+    let cells = byModel.get(model);
+    if (cells === undefined) {
+      cells = new AiModelCells(this.#metrics, provider, model);
+      byModel.set(model, cells);
+    }
+    return cells;
+  }
+}
