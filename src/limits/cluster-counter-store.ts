@@ -16,12 +16,15 @@ import type { TokenCountCache } from './token-count-cache.ts';
 /** Lifetime of leased tokens: what a worker leased and did not use is gone after it. */
 const BUCKET_LEASE_MS = 1_000;
 const BUCKET_SUFFIX = '|bucket';
+const MAX_CACHED_KEYS = 10_000;
 
 export class ClusterCounterStore implements CounterStore {
   readonly #leases: LeaseCache;
   readonly #tokens: TokenCountCache | undefined;
   readonly #slots: SlotCache | undefined;
   readonly #local: LocalCounterStore;
+  /** key → its bucket's lease key, joined once (a joined string is hashed again on every lookup). */
+  readonly #bucketKeys = new Map<string, string>();
   #isDetached = false;
 
   /** Without `tokens` (`slots`), token limits (requests in flight) are counted by this worker alone. */
@@ -40,7 +43,13 @@ export class ClusterCounterStore implements CounterStore {
 
   takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number | Promise<number> {
     if (this.#isDetached) return this.#local.takeToken(key, spec, nowMs);
-    return this.#leases.take(key + BUCKET_SUFFIX, spec.capacity, BUCKET_LEASE_MS, spec);
+    let bucketKey = this.#bucketKeys.get(key);
+    if (bucketKey === undefined) {
+      if (this.#bucketKeys.size >= MAX_CACHED_KEYS) this.#bucketKeys.clear();
+      bucketKey = key + BUCKET_SUFFIX;
+      this.#bucketKeys.set(key, bucketKey);
+    }
+    return this.#leases.take(bucketKey, spec.capacity, BUCKET_LEASE_MS, spec);
   }
 
   checkTokens(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number> {

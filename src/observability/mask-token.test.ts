@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskToken, presentedToken } from './mask-token.ts';
+import { maskedTokenOn, maskToken, presentedToken } from './mask-token.ts';
 
 describe('maskToken', () => {
   it('keeps the scheme prefix and the last four characters', () => {
@@ -20,5 +20,15 @@ describe('presentedToken', () => {
     expect(presentedToken({ 'x-api-key': 'sk-ant-1' })).toBe('sk-ant-1');
     expect(presentedToken({ authorization: 'Basic dXNlcg==' })).toBeUndefined();
     expect(presentedToken({})).toBeUndefined();
+  });
+});
+
+describe('maskedTokenOn', () => {
+  it('masks each token presented on a connection, also when the connection changes hands', () => {
+    const connection = {};
+    expect(maskedTokenOn(connection, 'sk-proj-abcdefghijkl1234')).toBe('sk-proj-…1234');
+    expect(maskedTokenOn(connection, 'sk-proj-abcdefghijkl1234')).toBe('sk-proj-…1234');
+    expect(maskedTokenOn(connection, 'sk-proj-abcdefghijkl9999')).toBe('sk-proj-…9999');
+    expect(maskedTokenOn(undefined, 'sk-ant-abcdefghijkl5678')).toBe('sk-ant-…5678');
   });
 });

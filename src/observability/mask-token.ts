@@ -2,6 +2,8 @@
  * How a credential is shown in the usage summary, logs and the UI: its scheme prefix ("sk-", "sk-ant-")
  * and last four characters, e.g. `sk-…a1b2`. Short values show nothing of themselves.
  */
+import { constantTimeEqual } from '../lib/constant-time-equal.ts';
+
 const PREFIX_RE = /^(?:[A-Za-z]{1,8}-){1,2}/;
 const MIN_SHOWN_LENGTH = 12;
 
@@ -13,9 +15,40 @@ export function maskToken(token: string): string {
 }
 
 /** The credential a client presented: `authorization: Bearer …` or `x-api-key`; undefined when none. */
+/** `auth` starts with "Bearer " in any letter case (no slice and lower-casing per request). */
+function isBearer(auth: string): boolean {
+  return (
+    (auth.charCodeAt(0) | 0x20) === 0x62 && // b
+    (auth.charCodeAt(1) | 0x20) === 0x65 && // e
+    (auth.charCodeAt(2) | 0x20) === 0x61 && // a
+    (auth.charCodeAt(3) | 0x20) === 0x72 && // r
+    (auth.charCodeAt(4) | 0x20) === 0x65 && // e
+    (auth.charCodeAt(5) | 0x20) === 0x72 && // r
+    auth.charCodeAt(6) === 0x20
+  );
+}
+
 export function presentedToken(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
   const auth = headers.authorization;
-  if (typeof auth === 'string' && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
+  if (typeof auth === 'string' && auth.length > 7 && isBearer(auth)) return auth.slice(7).trim();
   const apiKey = headers['x-api-key'];
   return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey : undefined;
+}
+
+const kMasked = Symbol('louailink.maskedToken');
+
+type Connection = { [kMasked]?: { readonly token: string; readonly masked: string } };
+
+/**
+ * maskToken for a token presented on `connection`, kept on the socket: keep-alive clients present the
+ * same token on every request, and a regex plus two new strings per request add up. The cached token is
+ * compared in constant time (a connection may carry several clients' requests through a front proxy).
+ */
+export function maskedTokenOn(connection: object | null | undefined, token: string): string {
+  const slot = connection as Connection | null | undefined;
+  const last = slot?.[kMasked];
+  if (last !== undefined && constantTimeEqual(last.token, token)) return last.masked;
+  const masked = maskToken(token);
+  if (slot != null) slot[kMasked] = { token, masked };
+  return masked;
 }

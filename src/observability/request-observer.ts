@@ -11,7 +11,7 @@ import type { LogLineFormatter } from './access-log/log-template.ts';
 import { GatewayMetrics, methodLabel, NO_PROVIDER } from './gateway-metrics.ts';
 import { LocationMeter, methodIndex } from './location-meter.ts';
 import type { HistogramCell, ValueCell } from './metric-family.ts';
-import { maskToken, presentedToken } from './mask-token.ts';
+import { maskedTokenOn, presentedToken } from './mask-token.ts';
 import { RequestRecord } from './request-record.ts';
 import { UsageTracker } from './usage-tracker.ts';
 import type { UpstreamLog } from './upstream-log.ts';
@@ -160,7 +160,7 @@ export class RequestObserver {
       if (this.#upstreamLog !== null) this.#upstreamLog.recordExchange(record);
     }
     const token = record.presentedToken ?? presentedToken(record.req.headers);
-    if (token !== undefined) this.usage.countToken(maskToken(token));
+    if (token !== undefined) this.usage.countToken(maskedTokenOn(record.req.socket, token));
     if (this.#accessLog !== null) this.#accessLog.writer.write(`${this.#accessLog.format(record)}\n`);
   }
 

@@ -13,6 +13,8 @@ export interface FakeContextOptions {
   readonly isAiRoute?: boolean;
   readonly locationName?: string;
   readonly res?: GatewayResponse;
+  /** The connection, to share between requests (default: a new one per context). */
+  readonly socket?: { remoteAddress: string };
 }
 
 export function fakeContext(options: FakeContextOptions = {}): PluginRequestContext {
@@ -21,7 +23,7 @@ export function fakeContext(options: FakeContextOptions = {}): PluginRequestCont
     method: options.method ?? 'GET',
     url: path,
     headers: { ...options.headers },
-    socket: { remoteAddress: options.remoteAddress ?? '127.0.0.1' },
+    socket: options.socket ?? { remoteAddress: options.remoteAddress ?? '127.0.0.1' },
   } as unknown as IncomingMessage;
   return {
     req,

@@ -52,6 +52,19 @@ describe('key-auth plugin', () => {
     expect(ctx.consumer?.keyName).toBe('0');
   });
 
+  it('admits a key again on the same connection without taking another key for it', () => {
+    const socket = { remoteAddress: '127.0.0.1' };
+    const on = (key: string): Reply | undefined => hooks.onRequest?.(fakeContext({ socket, headers: { authorization: `Bearer ${key}` } })) as Reply | undefined;
+    expect(on(ALICE_KEY)).toBeUndefined();
+    expect(on(ALICE_KEY)).toBeUndefined();
+    // Same length, one character off; then a key of another length; then the right one again.
+    expect(codeOf(on(`${ALICE_KEY.slice(0, -1)}2`))).toBe('unauthorized');
+    expect(codeOf(on('alice'))).toBe('unauthorized');
+    const ctx = fakeContext({ socket, headers: { authorization: `Bearer ${ALICE_KEY}` } });
+    expect(hooks.onRequest?.(ctx)).toBeUndefined();
+    expect(ctx.consumer?.name).toBe('alice');
+  });
+
   it('answers 401 unauthorized with WWW-Authenticate when no key or an unknown key is given', () => {
     const none = hooks.onRequest?.(fakeContext());
     expect(none?.status).toBe(401);

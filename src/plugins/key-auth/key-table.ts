@@ -1,10 +1,11 @@
 /**
  * The gateway keys of a key-auth instance, compiled once: every key becomes its sha256 digest (a `key` in
  * clear is hashed here and dropped). A presented secret is hashed and looked up by digest; the match is
- * confirmed with `timingSafeEqual` on the two fixed-length digests, so no comparison ever runs over the
- * secret itself and its timing reveals nothing about stored keys.
+ * confirmed by a constant-time comparison of the two fixed-length digests, so no comparison ever runs over
+ * the secret itself and its timing reveals nothing about stored keys.
  */
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { PluginConfig } from '../../config/schema.ts';
 import type { AuthenticatedConsumer } from '../plugin.ts';
 
@@ -12,6 +13,8 @@ export type KeyAuthPluginConfig = Extract<PluginConfig, { type: 'key-auth' }>;
 
 export interface GatewayKey {
   readonly digest: Buffer;
+  /** The digest as a latin1 string (one char per byte): the table's lookup key. */
+  readonly id: string;
   /** Epoch ms; Infinity when the key and its consumer never expire. */
   readonly expiresAtMs: number;
   readonly consumer: ConsumerEntry;
@@ -60,6 +63,7 @@ export function compileKeyTable(config: KeyAuthPluginConfig): KeyTable {
       if (other !== undefined) throw new Error(`consumers "${other.consumer.name}" and "${name}" share a gateway key`);
       byDigest.set(id, {
         digest,
+        id,
         expiresAtMs: Math.min(key.expires_at ?? Infinity, consumer.expires_at ?? Infinity),
         consumer: entry,
         identity: { name, keyName: key.name ?? String(index), allowedModels },
@@ -69,9 +73,11 @@ export function compileKeyTable(config: KeyAuthPluginConfig): KeyTable {
   return {
     size: byDigest.size,
     find(secret) {
-      const digest = sha256(secret);
-      const found = byDigest.get(digest.toString('latin1'));
-      return found !== undefined && timingSafeEqual(found.digest, digest) ? found : undefined;
+      // The digest as a latin1 ("binary") string straight from crypto.hash: no Buffer and no toString per request
+      // (about half the cost of the lookup, measured); the match is confirmed in constant time.
+      const digest = hash('sha256', secret, 'binary');
+      const found = byDigest.get(digest);
+      return found !== undefined && constantTimeEqual(found.id, digest) ? found : undefined;
     },
   };
 }
