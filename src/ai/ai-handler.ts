@@ -143,7 +143,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
     } finally {
       res.off('close', onClose);
       if (aborted.signal.aborted && tracker.outcome === 'ok') tracker.outcome = 'client_aborted';
-      tracker.finish(usageSink, now());
+      tracker.finish(usageSink, now(), res);
     }
   }
 

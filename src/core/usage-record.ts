@@ -64,7 +64,11 @@ export interface UpstreamAttempt {
   readonly errorType: string | undefined;
 }
 
-/** Receives every finished request's record. Must not throw and must not block (called on the hot path). */
+/**
+ * Receives every finished request's record. Must not throw and must not block (called on the hot path).
+ * `response` is the client response the usage belongs to, an opaque handle: observability keeps the
+ * request's record on it, which spares a map of requests in flight by id.
+ */
 export interface UsageSink {
-  record(usage: UsageRecord): void;
+  record(usage: UsageRecord, response?: object): void;
 }

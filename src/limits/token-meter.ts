@@ -83,8 +83,8 @@ export function processTokenMeter(): TokenMeter {
 export function withTokenMeter(sink: UsageSink | undefined): UsageSink {
   if (sink === undefined) return processMeter;
   return {
-    record(usage) {
-      sink.record(usage);
+    record(usage, response) {
+      sink.record(usage, response);
       processMeter.record(usage);
     },
   };

@@ -106,7 +106,7 @@ describe('RequestObserver', () => {
       outcome: 'stream_error',
       streamEvents: 7,
       bodyBytes: 900,
-    });
+    }, a.res);
     await new Promise((r) => setImmediate(r));
     expect(writer.lines).toEqual(['openai-main gpt-4o openai-main:0badc0de 12 5 0.120\n']);
     const text = await exposition(metrics);
@@ -144,7 +144,7 @@ describe('RequestObserver', () => {
         { provider: 'dead', keyId: 'dead:1', status: 0, headerMs: undefined, errorType: 'upstream_connect_error' },
         { provider: 'claude', keyId: 'claude:1', status: 200, headerMs: 250, errorType: 'upstream_error' },
       ],
-    });
+    }, a.res);
     a.finish(200);
     expect(writer.lines).toEqual(['claude 200 0.250 upstream_error 321 4\n']);
     const text = await exposition(metrics);
@@ -158,27 +158,6 @@ describe('RequestObserver', () => {
     expect(text).toContain('upstream_errors_total{upstream="claude",error_type="upstream_error"} 1');
   });
 
-  it('keeps no AI request once its response closed, whether its usage came before or after the close', async () => {
-    const observer = new RequestObserver({ metrics: new GatewayMetrics(), locationNames: ['ai'], aiLocationNames: ['ai'], accessLog: null });
-    const usage = (requestId: string) => ({
-      requestId, locationName: 'ai', endpoint: 'chat_completions', clientDialect: 'openai', clientModel: 'm', model: 'm',
-      provider: 'p', upstreamModel: 'u', keyId: undefined, attempts: 1, status: 200, isStream: false,
-      inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
-      timeToFirstTokenMs: undefined, durationMs: 10, outcome: 'ok', streamEvents: undefined, bodyBytes: 80,
-    } as const);
-    const before = fakeExchange('POST', '/v1/chat/completions');
-    observer.route(observer.start(before.req, before.res, 'r1'), 'ai');
-    observer.usageSink.record(usage('r1'));
-    before.finish(200);
-    const after = fakeExchange('POST', '/v1/chat/completions');
-    observer.route(observer.start(after.req, after.res, 'r2'), 'ai');
-    after.finish(200);
-    expect(observer.pendingAiRequests).toBe(1);
-    observer.usageSink.record(usage('r2'));
-    await new Promise((r) => setImmediate(r));
-    expect(observer.pendingAiRequests).toBe(0);
-  });
-
   it('counts no stream for a stream request answered with an error', async () => {
     const metrics = new GatewayMetrics();
     const observer = new RequestObserver({ metrics, locationNames: ['ai'], aiLocationNames: ['ai'], accessLog: null });
@@ -190,7 +169,7 @@ describe('RequestObserver', () => {
       inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
       timeToFirstTokenMs: undefined, durationMs: 10, outcome: 'upstream_error', streamEvents: 0, bodyBytes: 80,
       upstreamAttempts: [{ provider: 'p', keyId: undefined, status: 503, headerMs: 5, errorType: undefined }],
-    });
+    }, a.res);
     a.finish(503);
     const text = await exposition(metrics);
     expect(text).toContain('upstream_requests_total{upstream="p",provider="none",status="503"} 1');

@@ -56,13 +56,11 @@ export class RequestObserver {
   readonly metrics: GatewayMetrics;
   readonly usage: UsageTracker;
   /** Hand this to the AI layer (it is a UsageSink). */
-  readonly usageSink: { record(usage: AiUsageReport): void };
+  readonly usageSink: { record(usage: AiUsageReport, response?: object): void };
   readonly #meters = new Map<string, LocationMeter>();
   readonly #accessLog: AccessLogSink | null;
   readonly #aiLocations: ReadonlySet<string>;
   readonly #providerTypes: ReadonlyMap<string, string>;
-  /** AI requests in progress by request id, so their usage reaches their access-log line. */
-  readonly #aiPending = new Map<string, RequestRecord>();
   readonly #upstreamLog: UpstreamLog | null;
   readonly #upstreams = new Map<string, Map<string, UpstreamCells>>();
   readonly #aiCells: AiModelCellCache;
@@ -75,7 +73,7 @@ export class RequestObserver {
     this.#accessLog = options.accessLog;
     this.#aiLocations = new Set(options.aiLocationNames ?? []);
     this.#providerTypes = options.providerTypes ?? new Map();
-    this.usageSink = { record: (usage) => this.#onAiUsage(usage) };
+    this.usageSink = { record: (usage, response) => this.#onAiUsage(usage, response) };
     this.#upstreamLog = options.upstreamLog ?? null;
   }
 
@@ -108,10 +106,8 @@ export class RequestObserver {
     // Before the plugins run: key-auth clears the gateway key from the headers, and it is the token to count.
     record.presentedToken = presentedToken(record.req.headers);
     meter.begin(methodIndex(record.method));
-    if (this.#aiLocations.has(name)) {
-      record.isAi = true;
-      this.#aiPending.set(record.requestId, record);
-    }
+    // Its usage comes from the AI layer with the response, where the record is found (kRecord).
+    if (this.#aiLocations.has(name)) record.isAi = true;
   }
 
   /** A provider key changed state (untilMs > now: cooling down until then; 0: usable again). */
@@ -127,15 +123,7 @@ export class RequestObserver {
     });
   }
 
-  /** AI requests whose response has not closed yet (their usage may still come). */
-  get pendingAiRequests(): number {
-    return this.#aiPending.size;
-  }
-
   #finish(record: RequestRecord): void {
-    // Usage reported or not, the record leaves the map now (a later report finds nothing and only counts
-    // metrics). The id is the client's x-request-id when it sent one, so another request may hold it.
-    if (record.isAi && this.#aiPending.get(record.requestId) === record) this.#aiPending.delete(record.requestId);
     const res = record.res;
     record.durationMs = performance.now() - record.startedAt;
     record.status = res.headersSent ? res.statusCode : CLIENT_CLOSED_STATUS;
@@ -234,10 +222,12 @@ export class RequestObserver {
     }
   }
 
-  #onAiUsage(usage: AiUsageReport): void {
+  #onAiUsage(usage: AiUsageReport, response: object | undefined): void {
     const m = this.metrics;
     const provider = usage.provider;
-    const record = this.#aiPending.get(usage.requestId);
+    const found = response === undefined ? undefined : (response as RecordedResponse)[kRecord];
+    // Usage that comes after its record was logged (its close waited one turn for it) only counts metrics.
+    const record = found !== undefined && found.isAwaitingUsage && found.requestId === usage.requestId ? found : undefined;
     const model = usage.model ?? usage.clientModel;
     const isTruncated = usage.outcome === 'stream_error';
     if (record !== undefined && provider !== undefined) {

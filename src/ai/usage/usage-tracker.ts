@@ -60,7 +60,8 @@ export class UsageTracker {
     if (this.isStream) this.streamEvents += (this.#events ??= new SseEventCounter()).push(chunk);
   }
 
-  finish(sink: UsageSink, nowMs: number): void {
+  /** `response`: the client response, handed to the sink with the record. */
+  finish(sink: UsageSink, nowMs: number, response?: object): void {
     if (this.#isFinished) return;
     this.#isFinished = true;
     const usage = this.usage;
@@ -87,7 +88,7 @@ export class UsageTracker {
       upstreamAttempts: this.#attempts,
     };
     try {
-      sink.record(record);
+      sink.record(record, response);
     } catch {
       // A sink must not throw; if one does, the request it describes is already answered.
     }
