@@ -98,10 +98,11 @@ async function measureRow(env: SectionEnv, row: Row, target: RunningTarget, bodi
   const { ctx, guard, quick } = env;
   const common = { path: PATHS[row.client], headers: CLIENT_HEADERS[row.client], ttftMarker: TOKEN_MARKER };
   const isProxy = row.kind !== 'direct';
-  // Warm-up (JIT, pools) once; the proxies keep running between repetitions.
+  // Warm-up (JIT, pools) once; the proxies keep running between repetitions. 3 s of streams and 4 s of wrk: with
+  // 1 s and 2 s, louailink's first repetition of a row was its worst (its larger code was still being compiled).
   if (isProxy && rep === 0) {
-    await runSse(ctx, target, { ...common, conns: 50, durationS: 1, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
-    if (row.hasNonStreaming) await runWrk(ctx, target, 50, quick ? 1 : 2, bodies.ns, { path: common.path, header: common.headers[0] });
+    await runSse(ctx, target, { ...common, conns: 50, durationS: quick ? 1 : 3, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
+    if (row.hasNonStreaming) await runWrk(ctx, target, 50, quick ? 1 : 4, bodies.ns, { path: common.path, header: common.headers[0] });
   }
   // Direct only gives the time-to-first-token floor (the load side's CPU is not measured).
   const burst = isProxy
