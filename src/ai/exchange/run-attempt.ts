@@ -125,8 +125,10 @@ async function relayStream(
   const { res, tracker, signal } = env;
   const relay = prepared.relay;
   let isHeadSent = false;
+  // The head is opened only when bytes follow at once (a first event, or the stream's end): it leaves with
+  // them in one write instead of a write of its own (node sends an unflushed head with the first body write).
   const openStream = (): void => {
-    sendHead(res, reply.status, headers, true);
+    sendHead(res, reply.status, headers, false);
     tracker.status = reply.status;
     tracker.markFirstByte(env.now());
     isHeadSent = true;
