@@ -2,7 +2,7 @@
  * How a credential is shown in the usage summary, logs and the UI: its scheme prefix ("sk-", "sk-ant-")
  * and last four characters, e.g. `sk-…a1b2`. Short values show nothing of themselves.
  */
-import { constantTimeEqual } from '../lib/constant-time-equal.ts';
+import { SecretMemo } from '../lib/secret-memo.ts';
 
 const PREFIX_RE = /^(?:[A-Za-z]{1,8}-){1,2}/;
 const MIN_SHOWN_LENGTH = 12;
@@ -35,20 +35,17 @@ export function presentedToken(headers: Readonly<Record<string, string | string[
   return typeof apiKey === 'string' && apiKey.length > 0 ? apiKey : undefined;
 }
 
-const kMasked = Symbol('louailink.maskedToken');
-
-type Connection = { [kMasked]?: { readonly token: string; readonly masked: string } };
+const masks = new SecretMemo<string>();
 
 /**
  * maskToken for a token presented on `connection`, kept on the socket: keep-alive clients present the
- * same token on every request, and a regex plus two new strings per request add up. The cached token is
- * compared in constant time (a connection may carry several clients' requests through a front proxy).
+ * same token on every request, and a regex plus two new strings per request add up.
  */
 export function maskedTokenOn(connection: object | null | undefined, token: string): string {
-  const slot = connection as Connection | null | undefined;
-  const last = slot?.[kMasked];
-  if (last !== undefined && constantTimeEqual(last.token, token)) return last.masked;
-  const masked = maskToken(token);
-  if (slot != null) slot[kMasked] = { token, masked };
+  let masked = masks.get(connection, token);
+  if (masked === undefined) {
+    masked = maskToken(token);
+    masks.set(connection, token, masked);
+  }
   return masked;
 }

@@ -12,40 +12,13 @@ import type { GatewayRequest } from '../../core/http-types.ts';
 import { publishAuth } from '../access-events.ts';
 import { errorReply } from '../plugin-reply.ts';
 import type { PluginType } from '../plugin.ts';
-import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
+import { SecretMemo } from '../../lib/secret-memo.ts';
 import { compileKeyTable } from './key-table.ts';
-import type { GatewayKey, KeyAuthPluginConfig, KeyTable } from './key-table.ts';
+import type { GatewayKey, KeyAuthPluginConfig } from './key-table.ts';
 
 const AUTHORIZATION = 'authorization';
 const BEARER_RE = /^bearer\s+/i;
 const WWW_AUTHENTICATE = { 'www-authenticate': 'Bearer' };
-
-const kVerified = Symbol('louailink.keyAuth.verified');
-
-/** The last key accepted on a connection, with the secret it was presented as. */
-interface VerifiedSecret {
-  readonly table: KeyTable;
-  readonly secret: string;
-  readonly key: GatewayKey;
-}
-
-type Connection = { [kVerified]?: VerifiedSecret };
-
-/**
- * The key of `secret`. A client on a keep-alive connection presents the same key again and again: the key
- * accepted last on the connection is kept on its socket and a request presenting the same secret skips the
- * SHA-256 and the lookup (compared in constant time, so a connection shared by several clients through a
- * front proxy tells nobody more than whether a guess is the previous client's key, as the full path does).
- * Only this plugin instance's table answers for it.
- */
-function findKey(table: KeyTable, secret: string, socket: object | null | undefined): GatewayKey | undefined {
-  const connection = socket as Connection | null | undefined;
-  const last = connection?.[kVerified];
-  if (last !== undefined && last.table === table && constantTimeEqual(last.secret, secret)) return last.key;
-  const key = table.find(secret);
-  if (key !== undefined && connection != null) connection[kVerified] = { table, secret, key };
-  return key;
-}
 
 /** The first configured header holding a key; `authorization` counts only with the Bearer scheme. */
 function presentedKey(req: GatewayRequest, headers: readonly string[]): string | undefined {
@@ -67,6 +40,9 @@ export const keyAuthPlugin: PluginType<KeyAuthPluginConfig> = {
   type: 'key-auth',
   create(config) {
     const table = compileKeyTable(config);
+    // A keep-alive client presents the same key on every request: the key accepted last on a connection is
+    // kept on it, and a request presenting the same secret skips the SHA-256 and the lookup.
+    const accepted = new SecretMemo<GatewayKey>();
     const headers = config.headers;
     const missing = new GatewayError('unauthorized', 'a gateway key is required', { headers: WWW_AUTHENTICATE });
     const unknown = new GatewayError('unauthorized', 'the gateway key is not valid', { headers: WWW_AUTHENTICATE });
@@ -80,7 +56,12 @@ export const keyAuthPlugin: PluginType<KeyAuthPluginConfig> = {
           publishAuth(ctx, 'missing');
           return errorReply(ctx, missing);
         }
-        const key = findKey(table, secret, ctx.req.socket);
+        const socket = ctx.req.socket;
+        let key = accepted.get(socket, secret);
+        if (key === undefined) {
+          key = table.find(secret);
+          if (key !== undefined) accepted.set(socket, secret, key);
+        }
         if (key === undefined) {
           publishAuth(ctx, 'invalid');
           return errorReply(ctx, unknown);
