@@ -6,6 +6,7 @@
  * Once the master is gone (`detach`), waiting requests are admitted and everything is counted locally
  * (the worker is about to exit: node:cluster ends a worker whose channel closes).
  */
+import { JoinedKeys } from '../lib/joined-keys.ts';
 import type { CounterStore } from './counter-store.ts';
 import { LocalCounterStore } from './counter-store.ts';
 import type { LeaseCache } from './lease-cache.ts';
@@ -16,15 +17,14 @@ import type { TokenCountCache } from './token-count-cache.ts';
 /** Lifetime of leased tokens: what a worker leased and did not use is gone after it. */
 const BUCKET_LEASE_MS = 1_000;
 const BUCKET_SUFFIX = '|bucket';
-const MAX_CACHED_KEYS = 10_000;
 
 export class ClusterCounterStore implements CounterStore {
   readonly #leases: LeaseCache;
   readonly #tokens: TokenCountCache | undefined;
   readonly #slots: SlotCache | undefined;
   readonly #local: LocalCounterStore;
-  /** key → its bucket's lease key, joined once (a joined string is hashed again on every lookup). */
-  readonly #bucketKeys = new Map<string, string>();
+  /** key → its bucket's lease key, joined once. */
+  readonly #bucketKeys = new JoinedKeys('', BUCKET_SUFFIX);
   #isDetached = false;
 
   /** Without `tokens` (`slots`), token limits (requests in flight) are counted by this worker alone. */
@@ -43,13 +43,7 @@ export class ClusterCounterStore implements CounterStore {
 
   takeToken(key: string, spec: TokenBucketSpec, nowMs: number): number | Promise<number> {
     if (this.#isDetached) return this.#local.takeToken(key, spec, nowMs);
-    let bucketKey = this.#bucketKeys.get(key);
-    if (bucketKey === undefined) {
-      if (this.#bucketKeys.size >= MAX_CACHED_KEYS) this.#bucketKeys.clear();
-      bucketKey = key + BUCKET_SUFFIX;
-      this.#bucketKeys.set(key, bucketKey);
-    }
-    return this.#leases.take(bucketKey, spec.capacity, BUCKET_LEASE_MS, spec);
+    return this.#leases.take(this.#bucketKeys.of(key), spec.capacity, BUCKET_LEASE_MS, spec);
   }
 
   checkTokens(key: string, limit: number, windowMs: number, nowMs: number): number | Promise<number> {

@@ -12,6 +12,7 @@
 import type { PluginConfig } from '../../config/schema.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { GatewayResponse } from '../../core/http-types.ts';
+import { JoinedKeys } from '../../lib/joined-keys.ts';
 import { processCounterStore } from '../../limits/counter-store.ts';
 import type { CounterStore } from '../../limits/counter-store.ts';
 import { MONTH_WINDOW, retryAfterSeconds } from '../../limits/fixed-window.ts';
@@ -29,7 +30,6 @@ type LimitFields = Pick<LimitPluginConfig, 'rpm' | 'requests' | 'tpm' | 'tokens'
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const ANONYMOUS = '-';
-const MAX_CACHED_KEYS = 10_000;
 const GLOBAL = '*';
 
 /** A limit of `limit` per fixed window of `windowMs` (0 = UTC calendar months). */
@@ -153,22 +153,12 @@ export function createLimitHooks(
   const base = compileChecks(baseSpec, store);
   const byConsumer = new Map(Object.entries(config.consumers ?? {}).map(([consumer, fields]) => [consumer, compileChecks(overrideSpec(baseSpec, fields), store)]));
   const busy = new GatewayError('concurrency_exceeded');
-  // Counter keys by subject, built once: a key joined per request is a new string whose hash the counter
-  // maps compute again on every lookup. Bounded for `by: ip` (one entry per client address).
-  const keys = new Map<string, string>();
-  const keyFor = (subject: string): string => {
-    let key = keys.get(subject);
-    if (key === undefined) {
-      if (keys.size >= MAX_CACHED_KEYS) keys.clear();
-      key = prefix + subject;
-      keys.set(subject, key);
-    }
-    return key;
-  };
+  // Counter keys by subject, joined once (bounded for `by: ip`: one per client address).
+  const keys = new JoinedKeys(prefix);
   return {
     onRequest(ctx): RequestVerdict | Promise<RequestVerdict> {
       const subject = keyOf(ctx);
-      const key = keyFor(subject);
+      const key = keys.of(subject);
       const spec = (byConsumer.size === 0 ? undefined : byConsumer.get(subject)) ?? base;
       if (spec.maxInFlight === undefined) return runChecks(ctx, spec, key, subject, 0);
       // The slot is taken first and given back on 'close', also when a rate limit answers 429 below.
