@@ -2,10 +2,9 @@
  * The last bytes of a relayed SSE stream, kept by reference (the chunks the client was sent, not copies)
  * so the passthrough relay can read what matters at the end of a stream without parsing every event: the
  * usage chunk, `[DONE]` / `message_stop`, an error event. At most about `maxBytes` are kept (4 KB: those
- * last events take well under 1 KB, and the whole tail is decoded and parsed once per stream, so keeping
- * more costs every stream); older chunks are let go. `events()` parses what is kept, from the first event boundary when older bytes were dropped
- * (so a cut-off first event is never read), and hands back whole events only.
- */
+ * last events take well under 1 KB, and the tail is decoded once per stream, so keeping more costs every
+ * stream); older chunks are let go. `events()` parses the last events kept, never one whose start was let
+ * go, and hands back whole events only. */
 import { SseParser, type SseEvent } from '../translate/sse-parser.ts';
 
 const DEFAULT_MAX_BYTES = 4 * 1024;
@@ -47,8 +46,7 @@ export class StreamTail {
   readonly #maxBytes: number;
   #chunks: Array<Uint8Array | string> = [];
   #bytes = 0;
-  #hasDropped = false;
-  /** The kept bytes begin with a new event (the last chunk let go ended with a blank line). */
+  /** The kept bytes begin with a new event (nothing let go yet, or the last chunk let go ended one). */
   #startsAtEvent = true;
 
   constructor(maxBytes = DEFAULT_MAX_BYTES) {
@@ -62,7 +60,6 @@ export class StreamTail {
     while (this.#chunks.length > 1 && this.#bytes - (this.#chunks[0] as Uint8Array | string).length >= this.#maxBytes) {
       const dropped = this.#chunks.shift() as Uint8Array | string;
       this.#bytes -= dropped.length;
-      this.#hasDropped = true;
       this.#startsAtEvent = endsWithBlankLine(dropped);
     }
   }
@@ -75,7 +72,7 @@ export class StreamTail {
     const lastEvents = startOfLastEvents(text, LAST_EVENTS);
     if (lastEvents !== -1) {
       text = text.slice(lastEvents);
-    } else if (this.#hasDropped && !this.#startsAtEvent) {
+    } else if (!this.#startsAtEvent) {
       const start = afterFirstBlankLine(text);
       if (start === -1) return [];
       text = text.slice(start);
