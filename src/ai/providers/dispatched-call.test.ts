@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChunkSource, ChunkVerdict, UpstreamReply } from './provider.ts';
 import { dispatchCall } from './dispatched-call.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -28,6 +29,8 @@ afterEach(async () => {
 
 const post = { method: 'POST' as const, path: '/v1/chat/completions', body: '{}', headers: { 'content-type': 'application/json' } };
 const text = (chunk: Uint8Array): string => Buffer.from(chunk).toString();
+/** Reads the reply's body (a ChunkSource for the network providers). */
+const read = (reply: UpstreamReply, onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<void> => (reply.body as ChunkSource).forEachChunk(onChunk);
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('dispatchCall', () => {
@@ -42,7 +45,7 @@ describe('dispatchCall', () => {
     expect(reply.headers['content-type']).toBe('text/event-stream');
     await tick(); // the first chunk waits in the queue
     const seen: string[] = [];
-    await (reply.body as { forEachChunk: (f: (c: Uint8Array) => boolean) => Promise<void> }).forEachChunk((chunk) => (seen.push(text(chunk)), true));
+    await read(reply, (chunk) => (seen.push(text(chunk)), true));
     expect(seen.join('')).toBe('data: 1\n\ndata: 2\n\n');
   });
 
@@ -68,7 +71,7 @@ describe('dispatchCall', () => {
     const reply = await dispatchCall(pool, post, new AbortController().signal);
     const seen: string[] = [];
     let release: (more: boolean) => void = () => {};
-    const done = (reply.body as { forEachChunk: (f: (c: Uint8Array) => boolean | Promise<boolean>) => Promise<void> }).forEachChunk((chunk) => {
+    const done = read(reply, (chunk) => {
       seen.push(text(chunk));
       return seen.length === 1 ? new Promise<boolean>((resolve) => (release = resolve)) : true;
     });
@@ -92,7 +95,7 @@ describe('dispatchCall', () => {
     });
     const reply = await dispatchCall(pool, post, new AbortController().signal);
     let count = 0;
-    await (reply.body as { forEachChunk: (f: (c: Uint8Array) => boolean) => Promise<void> }).forEachChunk(() => ++count < 3);
+    await read(reply, () => ++count < 3);
     expect(count).toBe(3);
     await closed;
   });
@@ -110,7 +113,7 @@ describe('dispatchCall', () => {
     await expect(pending).rejects.toThrow();
     const late = new AbortController();
     const reply = await dispatchCall(pool, post, late.signal);
-    const reading = (reply.body as { forEachChunk: (f: (c: Uint8Array) => boolean) => Promise<void> }).forEachChunk(() => true);
+    const reading = read(reply, () => true);
     late.abort();
     await expect(reading).rejects.toThrow();
   });
