@@ -13,6 +13,7 @@
  */
 import type { Config } from '../config/schema.ts';
 import { GatewayError, isGatewayError } from '../core/errors.ts';
+import { Cancellation } from '../lib/cancellation.ts';
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import { renderError } from '../core/render-error.ts';
 import { checkAiAccess, isModelVisible, modelsListFor } from './access/request-access.ts';
@@ -109,11 +110,11 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
 
   async function serveExchange(route: ExchangeRoute, req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext, url: string): Promise<void> {
     const tracker = new UsageTracker({ requestId: ctx.requestId, locationName: ctx.locationName, endpoint: route.endpoint, clientDialect: route.dialect }, now());
-    const aborted = new AbortController();
+    const cancellation = new Cancellation();
     const onClose = (): void => {
-      if (!res.writableFinished) aborted.abort();
+      if (!res.writableFinished) cancellation.cancel();
     };
-    res.once('close', onClose);
+    res.on('close', onClose);
     try {
       if (req.method !== 'POST') throw new GatewayError('method_not_allowed', undefined, { headers: { allow: 'POST' } });
       const body = await readJsonBody(req, ctx.maxBodyBytes);
@@ -134,7 +135,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
       // Rules access plugins attached to the request (allowed models, parameter allow-lists).
       const refusal = checkAiAccess(req, body, spec.model);
       if (refusal !== undefined) throw refusal;
-      const env = { res, requestId: ctx.requestId, settings, keyStates, circuits, keySlots: keySlots.forLocation(ctx.locationName), tracker, signal: aborted.signal, now, random };
+      const env = { res, requestId: ctx.requestId, settings, keyStates, circuits, keySlots: keySlots.forLocation(ctx.locationName), tracker, cancellation, now, random };
       await runExchange(spec, env);
     } catch (err) {
       const status = sendError(res, err, route.dialect, ctx.requestId);
@@ -142,7 +143,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
       if (tracker.outcome === 'ok') tracker.outcome = status >= 500 ? 'upstream_error' : 'client_error';
     } finally {
       res.off('close', onClose);
-      if (aborted.signal.aborted && tracker.outcome === 'ok') tracker.outcome = 'client_aborted';
+      if (cancellation.isCancelled && tracker.outcome === 'ok') tracker.outcome = 'client_aborted';
       tracker.finish(usageSink, now(), res);
     }
   }

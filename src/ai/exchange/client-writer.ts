@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { GatewayResponse } from '../../core/http-types.ts';
+import type { Cancellation } from '../../lib/cancellation.ts';
 import { writeHead } from '../send-json.ts';
 
 export function isGone(res: GatewayResponse): boolean {
@@ -20,11 +21,11 @@ export function sendHead(res: GatewayResponse, status: number, headers: Readonly
  * Writes a chunk; undefined when more may be written at once, else a promise that settles once the socket
  * buffer drained or the client left (no promise per chunk on the usual path).
  */
-export function writeChunk(res: GatewayResponse, chunk: Uint8Array | string, signal: AbortSignal): Promise<void> | undefined {
+export function writeChunk(res: GatewayResponse, chunk: Uint8Array | string, cancellation: Cancellation): Promise<void> | undefined {
   if (isGone(res)) return undefined;
   const out: Writable = res;
   if (out.write(chunk)) return undefined;
-  return once(out, 'drain', { signal }).then(
+  return once(out, 'drain', { signal: cancellation.signal }).then(
     () => undefined,
     () => undefined, // the client went away while the buffer was full: the caller sees the abort
   );

@@ -1,5 +1,6 @@
 /** The shapes shared by the exchange loop and the endpoints that feed it. */
 import type { GatewayResponse } from '../../core/http-types.ts';
+import type { Cancellation } from '../../lib/cancellation.ts';
 import type { CatalogModel, ModelTarget } from '../model-catalog.ts';
 import type { UpstreamOperation } from '../providers/provider.ts';
 import type { KeyStateStore } from '../routing/key-state-store.ts';
@@ -60,8 +61,8 @@ export interface ExchangeEnv {
   /** The location's concurrency caps per provider key (max_concurrency_per_key); every attempt holds a slot. */
   readonly keySlots: LocationKeySlots;
   readonly tracker: UsageTracker;
-  /** Aborted when the client goes away. */
-  readonly signal: AbortSignal;
+  /** Cancelled when the client goes away. */
+  readonly cancellation: Cancellation;
   readonly now: () => number;
   readonly random: () => number;
 }

@@ -133,3 +133,23 @@ describe('PassthroughRelay watching a long stream', () => {
     expect(relay.streamOutcome).toBe('open');
   });
 });
+
+describe('PassthroughRelay (JSON answers)', () => {
+  it('sends the upstream bytes on unchanged and reads the usage of either dialect', () => {
+    const openai = new PassthroughRelay('openai', false, false);
+    const answer = Buffer.from(JSON.stringify({ id: 'c', choices: [{ message: { content: '"usage":{"prompt_tokens":99}' } }], usage: { prompt_tokens: 9, completion_tokens: 2 } }));
+    expect(openai.relayJson(answer)).toBe(answer);
+    expect(openai.usage).toMatchObject({ promptTokens: 9, completionTokens: 2 });
+    expect(openai.streamOutcome).toBe('complete');
+    const anthropic = new PassthroughRelay('anthropic', false, false);
+    anthropic.relayJson(Buffer.from('{"type":"message","content":[],"usage":{"input_tokens":5,"cache_read_input_tokens":3,"output_tokens":7}}\n'));
+    expect(anthropic.usage).toMatchObject({ promptTokens: 8, completionTokens: 7, cacheReadTokens: 3 });
+  });
+
+  it('refuses an answer that is not a JSON object (a cut-off body), and reads none when usage is missing', () => {
+    expect(() => new PassthroughRelay('openai', false, false).relayJson(Buffer.from('{"id":"c","choices":['))).toThrow(/not a JSON object/);
+    const relay = new PassthroughRelay('openai', false, false);
+    relay.relayJson(Buffer.from('{"id":"c","usage":null}'));
+    expect(relay.usage.promptTokens).toBe(0);
+  });
+});

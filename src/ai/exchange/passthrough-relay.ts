@@ -20,6 +20,7 @@ import type { StreamOutcome } from '../translate/translator.ts';
 import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
 import type { ClientAiDialect, RelayedError, ResponseRelay } from './response-relay.ts';
 import { StreamTail } from './stream-tail.ts';
+import { findTailObjectMember } from '../../lib/json-tail-member.ts';
 
 /** Anthropic events parsed at a watched stream's start before giving up on a message_start. */
 const HEAD_EVENTS = 4;
@@ -57,7 +58,8 @@ export class PassthroughRelay implements ResponseRelay {
   readonly #isStream: boolean;
   /** OpenAI only: drop the usage-only chunk the client did not ask for. */
   readonly #isReframing: boolean;
-  readonly #parser = new SseParser();
+  /** Made on a stream's first use (a JSON answer never needs one, and its TextDecoder is not free). */
+  #sse: SseParser | null = null;
   /** Watching only: the last bytes, read at the end. */
   readonly #tail: StreamTail | null;
   /** Watching only: events of an Anthropic stream's start still to parse for message_start (0: done). */
@@ -102,13 +104,16 @@ export class PassthroughRelay implements ResponseRelay {
     return translatedResponseHeaders(upstream, this.#isStream);
   }
 
-  relayJson(bodyText: string): string {
-    const body = JSON.parse(bodyText) as unknown;
-    if (isRecord(body)) {
-      this.#usage = this.#dialect === 'anthropic' ? usageFromAnthropic(body.usage as never) : usageFromOpenAi(body.usage as never);
+  /** The same bytes go on; only the `usage` member is read (both dialects put it at the end). */
+  relayJson(body: Uint8Array): Uint8Array {
+    const usage = findTailObjectMember(body, 'usage');
+    if (usage.kind === 'not_object') throw new GatewayError('upstream_error', 'the upstream answer is not a JSON object');
+    if (usage.kind === 'found') {
+      const payload = parse(Buffer.from(body.buffer, body.byteOffset + usage.start, usage.end - usage.start).toString('utf8'));
+      if (isRecord(payload)) this.#usage = this.#dialect === 'anthropic' ? usageFromAnthropic(payload as never) : usageFromOpenAi(payload as never);
     }
     this.#outcome = 'complete';
-    return bodyText;
+    return body;
   }
 
   push(chunk: Uint8Array | string): Uint8Array | string {
@@ -118,7 +123,7 @@ export class PassthroughRelay implements ResponseRelay {
       if (this.#headEventsLeft > 0) this.#readHead(chunk);
       return chunk;
     }
-    const parser = this.#parser;
+    const parser = this.#parser();
     const wasBetweenEvents = parser.isBetweenEvents;
     const events = parser.push(chunk);
     // Re-framing drops the usage-only chunk. A chunk that holds whole events only, none of them dropped,
@@ -138,7 +143,7 @@ export class PassthroughRelay implements ResponseRelay {
       return this.#outcome === 'open' ? this.#truncate('upstream stream ended early') : '';
     }
     let out = '';
-    for (const event of this.#parser.end()) if (this.#observe(event) && this.#isReframing) out += `data: ${event.data}\n\n`;
+    for (const event of this.#parser().end()) if (this.#observe(event) && this.#isReframing) out += `data: ${event.data}\n\n`;
     if (this.#outcome !== 'open') return out;
     this.#outcome = 'truncated';
     return out + streamErrorEvent(this.#dialect, 'upstream stream ended early');
@@ -150,6 +155,10 @@ export class PassthroughRelay implements ResponseRelay {
     return this.#truncate('upstream stream failed');
   }
 
+  #parser(): SseParser {
+    return (this.#sse ??= new SseParser());
+  }
+
   #truncate(message: string): string {
     this.#outcome = 'truncated';
     return streamErrorEvent(this.#dialect, message);
@@ -157,7 +166,7 @@ export class PassthroughRelay implements ResponseRelay {
 
   /** An Anthropic stream's first events, until message_start has given the input usage. */
   #readHead(chunk: Uint8Array | string): void {
-    for (const event of this.#parser.push(chunk)) {
+    for (const event of this.#parser().push(chunk)) {
       this.#headEventsLeft--;
       if (event.event === 'message_start') {
         this.#observe(event);

@@ -21,8 +21,8 @@ export interface ResponseRelay {
   renderError(status: number, bodyText: string, headers: UpstreamHeaders): RelayedError;
   /** Headers of the client's 2xx head (content type, upstream request id). */
   responseHeaders(upstream: UpstreamHeaders): Record<string, string>;
-  /** A 2xx JSON body → the client's body. Throws when the upstream body is not JSON. */
-  relayJson(bodyText: string): string;
+  /** A 2xx JSON body → the client's body. Throws when the upstream body is not a JSON object. */
+  relayJson(body: Uint8Array): Uint8Array | string;
   /** Next upstream SSE bytes → bytes for the client (empty when nothing is due yet). */
   push(chunk: Uint8Array | string): Uint8Array | string;
   /** The upstream stream ended (EOF) → the last bytes; an error event when it ended early. */

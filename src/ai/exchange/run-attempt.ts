@@ -10,7 +10,7 @@ import { GatewayError, isGatewayError } from '../../core/errors.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import type { ProviderKey } from '../routing/key-ring.ts';
 import { verdictForStatus, type FailureVerdict } from '../routing/failure-verdict.ts';
-import type { UpstreamReply } from '../providers/provider.ts';
+import type { UpstreamCall, UpstreamReply } from '../providers/provider.ts';
 import type { AttemptLog } from '../usage/usage-tracker.ts';
 import { endBody, sendHead, writeChunk } from './client-writer.ts';
 import { forEachChunk } from './for-each-chunk.ts';
@@ -62,32 +62,29 @@ export async function runAttempt(
 ): Promise<AttemptResult> {
   const attempt = env.tracker.beginAttempt(target.providerName, key?.id);
   const sentAt = performance.now();
+  const call: UpstreamCall = {
+    operation: spec.operation,
+    upstreamModel: target.upstreamModel,
+    clientModel: spec.clientModel,
+    body: prepared.body,
+    isStream: spec.isStream,
+    key,
+    anthropicBeta: spec.anthropicBeta,
+    anthropicVersion: spec.anthropicVersion,
+    query: spec.query,
+    cancellation: env.cancellation,
+  };
   let reply: UpstreamReply;
   try {
-    reply = await target.provider.send({
-      operation: spec.operation,
-      upstreamModel: target.upstreamModel,
-      clientModel: spec.clientModel,
-      body: prepared.body,
-      isStream: spec.isStream,
-      key,
-      anthropicBeta: spec.anthropicBeta,
-      anthropicVersion: spec.anthropicVersion,
-      query: spec.query,
-      signal: env.signal,
-    });
+    reply = await target.provider.send(call);
   } catch (err) {
-    return env.signal.aborted ? clientGone(env) : networkFailure(err, attempt);
+    return env.cancellation.isCancelled ? clientGone(env) : networkFailure(err, attempt);
   }
   attempt.status = reply.status;
   attempt.headerMs = performance.now() - sentAt;
   if (reply.status >= 400) {
-    let text = '';
-    try {
-      text = await reply.text();
-    } catch {
-      // The error body was lost; the status alone decides.
-    }
+    const text = await errorText(reply);
+    target.provider.noteErrorAnswer(call, reply.status, text);
     const retry = prepared.retryFor?.(reply.status, text);
     if (retry !== undefined) return runAttempt(target, key, { ...retry, retryFor: undefined }, spec, env, extraHeaders);
     const verdict = verdictForStatus(reply.status, text, reply.headers, env.now());
@@ -95,19 +92,40 @@ export async function runAttempt(
   }
   const headers = withRequestId(prepared.relay.responseHeaders(reply.headers), env.requestId, extraHeaders);
   if (prepared.dropped.length > 0) headers['x-louai-dropped-params'] = prepared.dropped.join(',');
-  return spec.isStream ? relayStream(reply, prepared, env, headers, attempt) : relayJson(reply, prepared, env, headers, attempt);
+  if (spec.isStream) return await relayStream(reply, prepared, env, headers, attempt);
+  let whole = reply.whole;
+  if (whole === undefined) {
+    try {
+      whole = Buffer.from(await reply.text());
+    } catch (err) {
+      return env.cancellation.isCancelled ? clientGone(env) : networkFailure(err, attempt);
+    }
+  }
+  return relayJson(whole, reply.status, prepared, env, headers, attempt);
 }
 
-async function relayJson(reply: UpstreamReply, prepared: PreparedCall, env: ExchangeEnv, headers: Record<string, string>, attempt: AttemptLog): Promise<AttemptResult> {
-  let body: Buffer;
+/** An error answer's body (empty when it was lost: the status alone decides). */
+async function errorText(reply: UpstreamReply): Promise<string> {
+  if (reply.whole !== undefined) return Buffer.from(reply.whole.buffer, reply.whole.byteOffset, reply.whole.byteLength).toString('utf8');
   try {
-    body = Buffer.from(prepared.relay.relayJson(await reply.text()));
+    return await reply.text();
+  } catch {
+    return '';
+  }
+}
+
+/** A whole JSON answer: head and body leave in one write. */
+function relayJson(whole: Uint8Array, status: number, prepared: PreparedCall, env: ExchangeEnv, headers: Record<string, string>, attempt: AttemptLog): AttemptResult {
+  let body: Uint8Array;
+  try {
+    const out = prepared.relay.relayJson(whole);
+    body = typeof out === 'string' ? Buffer.from(out) : out;
   } catch (err) {
-    return env.signal.aborted ? clientGone(env) : networkFailure(err, attempt);
+    return networkFailure(err, attempt);
   }
   headers['content-length'] = String(body.length);
-  sendHead(env.res, reply.status, headers, false);
-  env.tracker.status = reply.status;
+  sendHead(env.res, status, headers, false);
+  env.tracker.status = status;
   env.tracker.usage = prepared.relay.usage;
   env.tracker.markFirstByte(env.now());
   env.tracker.countBody(body);
@@ -122,7 +140,7 @@ async function relayStream(
   headers: Record<string, string>,
   attempt: AttemptLog,
 ): Promise<AttemptResult> {
-  const { res, tracker, signal } = env;
+  const { res, tracker, cancellation } = env;
   const relay = prepared.relay;
   let isHeadSent = false;
   // The head is opened only when bytes follow at once (a first event, or the stream's end): it leaves with
@@ -139,11 +157,11 @@ async function relayStream(
       if (out.length === 0) return true;
       if (!isHeadSent) openStream();
       tracker.countBody(out);
-      const drained = writeChunk(res, out, signal);
-      return drained === undefined ? !signal.aborted : drained.then(() => !signal.aborted);
+      const drained = writeChunk(res, out, cancellation);
+      return drained === undefined ? !cancellation.isCancelled : drained.then(() => !cancellation.isCancelled);
     });
   } catch (err) {
-    if (signal.aborted) return clientGone(env, relay.usage);
+    if (cancellation.isCancelled) return clientGone(env, relay.usage);
     if (!isHeadSent) return networkFailure(err, attempt);
     attempt.errorType = networkError(err).code;
     tracker.outcome = 'stream_error';
@@ -151,7 +169,7 @@ async function relayStream(
     endClientStream(env, relay.fail());
     return ANSWERED;
   }
-  if (signal.aborted) {
+  if (cancellation.isCancelled) {
     reply.discard();
     return clientGone(env, relay.usage);
   }

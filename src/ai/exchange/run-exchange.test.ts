@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { locationSchema, providerSchema, type Config } from '../../config/schema.ts';
 import { isGatewayError } from '../../core/errors.ts';
 import type { UsageRecord } from '../../core/usage-record.ts';
+import { Cancellation } from '../../lib/cancellation.ts';
 import type { CatalogModel, ModelTarget } from '../model-catalog.ts';
 import type { Provider, UpstreamCall, UpstreamReply } from '../providers/provider.ts';
 import { KeyRing } from '../routing/key-ring.ts';
@@ -30,7 +31,7 @@ interface Call {
 
 function jsonReply(status: number): UpstreamReply {
   const body = status === 200 ? '{"ok":true}' : '{"error":{"message":"x"}}';
-  return { status, headers: { 'content-type': 'application/json' }, body: (async function* () {})(), text: async () => body, discard: () => undefined };
+  return { status, headers: { 'content-type': 'application/json' }, body: (async function* () {})(), whole: Buffer.from(body), text: async () => body, discard: () => undefined };
 }
 
 /** A provider whose calls wait in `calls` until the test answers them. */
@@ -49,6 +50,7 @@ function fakeProvider(name: string, secrets: readonly string[], calls: Call[]): 
         calls.push({ provider: name, keyId: call.key?.id, answer: (status = 200) => resolve(jsonReply(status)), fail: reject });
       }),
     learnedOutputLimit: () => undefined,
+    noteErrorAnswer: () => undefined,
     close: async () => undefined,
   };
 }
@@ -105,7 +107,7 @@ function setup(options: Setup) {
       ...(localAnswer === undefined ? {} : { localAnswer }),
     };
     const settings = { isStrict: false, exposesSelection: false, allowProviders: null, maxAttempts: 3, maxRetryWaitMs: 0 };
-    const env = { res, requestId: 'r', settings, keyStates, circuits: NO_CIRCUITS, keySlots, tracker, signal: new AbortController().signal, now: Date.now, random: () => 0 };
+    const env = { res, requestId: 'r', settings, keyStates, circuits: NO_CIRCUITS, keySlots, tracker, cancellation: new Cancellation(), now: Date.now, random: () => 0 };
     return runExchange(spec, env).then(
       () => ({ error: undefined as unknown, record: finish(tracker), status: res.statusCode }),
       (error: unknown) => ({ error, record: finish(tracker), status: 0 }),

@@ -61,7 +61,7 @@ export async function runExchange(spec: ExchangeSpec, env: ExchangeEnv): Promise
       if (last === undefined || hasWaited || waitMs === undefined || waitMs > settings.maxRetryWaitMs) break;
       hasWaited = true;
       try {
-        await delay(waitMs, undefined, { signal: env.signal });
+        await delay(waitMs, undefined, { signal: env.cancellation.signal });
       } catch {
         tracker.outcome = 'client_aborted';
         return;

@@ -38,8 +38,9 @@ export class TranslatingRelay implements ResponseRelay {
     return this.#translator.responseHeaders(upstream);
   }
 
-  relayJson(bodyText: string): string {
-    return JSON.stringify(this.#translator.translateResponse(JSON.parse(bodyText) as unknown));
+  relayJson(body: Uint8Array): string {
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    return JSON.stringify(this.#translator.translateResponse(JSON.parse(text) as unknown));
   }
 
   push(chunk: Uint8Array | string): string {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChunkSource, ChunkVerdict, UpstreamReply } from './provider.ts';
+import { Cancellation } from '../../lib/cancellation.ts';
 import { dispatchCall } from './dispatched-call.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -40,7 +41,7 @@ describe('dispatchCall', () => {
       res.write('data: 1\n\n');
       setTimeout(() => res.end('data: 2\n\n'), 30);
     });
-    const reply = await dispatchCall(pool, post, new AbortController().signal);
+    const reply = await dispatchCall(pool, post, new Cancellation());
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('text/event-stream');
     await tick(); // the first chunk waits in the queue
@@ -57,7 +58,7 @@ describe('dispatchCall', () => {
       res.write(bytes.subarray(0, split));
       setTimeout(() => res.end(bytes.subarray(split)), 20);
     });
-    const reply = await dispatchCall(pool, post, new AbortController().signal);
+    const reply = await dispatchCall(pool, post, new Cancellation());
     expect(await reply.text()).toBe('{"content":"héllo"}');
   });
 
@@ -68,7 +69,7 @@ describe('dispatchCall', () => {
       setTimeout(() => res.write('b'), 10);
       setTimeout(() => res.end('c'), 20);
     });
-    const reply = await dispatchCall(pool, post, new AbortController().signal);
+    const reply = await dispatchCall(pool, post, new Cancellation());
     const seen: string[] = [];
     let release: (more: boolean) => void = () => {};
     const done = read(reply, (chunk) => {
@@ -93,29 +94,29 @@ describe('dispatchCall', () => {
         upstreamClosed();
       });
     });
-    const reply = await dispatchCall(pool, post, new AbortController().signal);
+    const reply = await dispatchCall(pool, post, new Cancellation());
     let count = 0;
     await read(reply, () => ++count < 3);
     expect(count).toBe(3);
     await closed;
   });
 
-  it('rejects before the head when the signal aborts, and the reader after it', async () => {
+  it('rejects before the head when the call is cancelled, and the reader after it', async () => {
     const pool = await upstream((_req, res) => {
       setTimeout(() => {
         res.writeHead(200);
         res.write('first');
       }, 30);
     });
-    const early = new AbortController();
-    const pending = dispatchCall(pool, post, early.signal);
-    early.abort();
+    const early = new Cancellation();
+    const pending = dispatchCall(pool, post, early);
+    early.cancel();
     await expect(pending).rejects.toThrow();
-    const late = new AbortController();
-    const reply = await dispatchCall(pool, post, late.signal);
+    const late = new Cancellation();
+    const reply = await dispatchCall(pool, post, late);
     const reading = read(reply, () => true);
-    late.abort();
-    await expect(reading).rejects.toThrow();
+    late.cancel(new Error('client left'));
+    await expect(reading).rejects.toThrow('client left');
   });
 
   it('rejects the reader when the upstream connection breaks mid-body', async () => {
@@ -124,13 +125,45 @@ describe('dispatchCall', () => {
       res.write('partial');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    const reply = await dispatchCall(pool, post, new AbortController().signal);
+    const reply = await dispatchCall(pool, post, new Cancellation());
     await expect(reply.text()).rejects.toThrow();
   });
 
   it('rejects when the upstream refuses the connection', async () => {
     const pool = new Pool('http://127.0.0.1:1');
-    await expect(dispatchCall(pool, post, new AbortController().signal)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(dispatchCall(pool, post, new Cancellation())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await pool.destroy();
+  });
+
+  describe('buffered (a non-streaming answer)', () => {
+    it('resolves only once the whole body is there, with the body in `whole`', async () => {
+      const pool = await upstream((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"content":');
+        setTimeout(() => res.end('"héllo"}'), 30);
+      });
+      const startedAt = performance.now();
+      const reply = await dispatchCall(pool, post, new Cancellation(), true);
+      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(25);
+      expect(Buffer.from(reply.whole ?? []).toString()).toBe('{"content":"héllo"}');
+      expect(await reply.text()).toBe('{"content":"héllo"}');
+    });
+
+    it('rejects when the body breaks off or the call is cancelled before its end', async () => {
+      const pool = await upstream((_req, res) => {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        setTimeout(() => res.socket?.destroy(), 20);
+      });
+      await expect(dispatchCall(pool, post, new Cancellation(), true)).rejects.toThrow();
+      const slow = await upstream((_req, res) => {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+      });
+      const cancellation = new Cancellation();
+      const pending = dispatchCall(slow, post, cancellation, true);
+      setTimeout(() => cancellation.cancel(new Error('client left')), 20);
+      await expect(pending).rejects.toThrow('client left');
+    });
   });
 });

@@ -5,16 +5,19 @@
  * token stream they were a large part of the gateway's own CPU per event).
  *
  * - `dispatchCall` resolves with the reply once the response head arrives and rejects when the call fails
- *   before it (connect error, response-head timeout, the signal aborting).
+ *   before it (connect error, response-head timeout, the cancellation). A buffered call (a non-streaming
+ *   answer) resolves only at the body's end, with the whole body in `whole`, and rejects on any failure
+ *   before that: one promise for the whole upstream exchange.
  * - The body is a ChunkSource: `forEachChunk` hands every chunk over synchronously; a promise verdict pauses
  *   the upstream (back-pressure) until it settles, `false` stops reading and aborts the rest. Chunks that
  *   arrive before anyone reads (the head and the first bytes often share a packet) wait in a small queue;
  *   past MAX_UNCLAIMED_BYTES the upstream is paused until they are read.
- * - A reset, an idle (body) timeout or the signal aborting after the head rejects the reader.
+ * - A reset, an idle (body) timeout or the cancellation after the head rejects the reader.
  * - `discard()` reads and drops the rest so the connection can be reused, and aborts a body that goes on
  *   past MAX_DISCARDED_BYTES.
  */
 import type { Dispatcher } from 'undici';
+import type { Cancellation } from '../../lib/cancellation.ts';
 import type { ChunkSource, ChunkVerdict, UpstreamHeaders, UpstreamReply } from './provider.ts';
 
 const MAX_UNCLAIMED_BYTES = 64 * 1024;
@@ -22,19 +25,22 @@ const MAX_DISCARDED_BYTES = 256 * 1024;
 
 type OnChunk = (chunk: Uint8Array) => ChunkVerdict;
 
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : Object.assign(new Error('the upstream call was aborted'), { name: 'AbortError' });
+function abortError(cancellation: Cancellation): Error {
+  return cancellation.reason ?? Object.assign(new Error('the upstream call was aborted'), { name: 'AbortError' });
 }
 
 class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, ChunkSource {
   status = 0;
   headers: UpstreamHeaders = {};
-  readonly #signal: AbortSignal;
+  whole: Uint8Array | undefined = undefined;
+  readonly #cancellation: Cancellation;
+  /** Resolve only at the body's end, with `whole` (a non-streaming answer). */
+  readonly #isBuffered: boolean;
   readonly #resolveHead: (reply: UpstreamReply) => void;
   readonly #rejectHead: (err: Error) => void;
   #ctl: Dispatcher.DispatchController | null = null;
-  #hasHead = false;
+  /** The reply promise has settled (at the head, or at the end of a buffered body). */
+  #isReplied = false;
   #isEnded = false;
   #error: Error | null = null;
   /** Chunks not handed over yet: before a reader came, or while its last verdict is pending. */
@@ -48,8 +54,9 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
   #discardedBytes = 0;
   #finishRead: ((err: Error | null) => void) | null = null;
 
-  constructor(signal: AbortSignal, resolveHead: (reply: UpstreamReply) => void, rejectHead: (err: Error) => void) {
-    this.#signal = signal;
+  constructor(cancellation: Cancellation, isBuffered: boolean, resolveHead: (reply: UpstreamReply) => void, rejectHead: (err: Error) => void) {
+    this.#cancellation = cancellation;
+    this.#isBuffered = isBuffered;
     this.#resolveHead = resolveHead;
     this.#rejectHead = rejectHead;
   }
@@ -59,7 +66,7 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
   }
 
   start(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): void {
-    this.#signal.addEventListener('abort', this.#onAbort);
+    this.#cancellation.setHook(this.#onCancel);
     try {
       dispatcher.dispatch(options, this);
     } catch (err) {
@@ -69,13 +76,14 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
 
   onRequestStart(ctl: Dispatcher.DispatchController): void {
     this.#ctl = ctl;
-    if (this.#signal.aborted) ctl.abort(abortError(this.#signal));
+    if (this.#cancellation.isCancelled) ctl.abort(abortError(this.#cancellation));
   }
 
   onResponseStart(_ctl: Dispatcher.DispatchController, statusCode: number, headers: UpstreamHeaders): void {
     this.status = statusCode;
     this.headers = headers;
-    this.#hasHead = true;
+    if (this.#isBuffered) return;
+    this.#isReplied = true;
     this.#resolveHead(this);
   }
 
@@ -91,22 +99,34 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
     }
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
-    if (this.#onChunk === null && this.#queuedBytes > MAX_UNCLAIMED_BYTES) this.#pause();
+    if (this.#onChunk === null && !this.#isBuffered && this.#queuedBytes > MAX_UNCLAIMED_BYTES) this.#pause();
   }
 
   onResponseEnd(): void {
     this.#isEnded = true;
-    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#cancellation.clearHook(this.#onCancel);
+    if (!this.#isReplied) {
+      const queue = this.#queue;
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.whole = queue.length === 1 ? (queue[0] as Uint8Array) : Buffer.concat(queue);
+      this.#isReplied = true;
+      this.#resolveHead(this);
+      return;
+    }
     if (this.#onChunk !== null && this.#queue.length === 0 && !this.#isWaitingVerdict) this.#settle(null);
   }
 
   onResponseError(_ctl: Dispatcher.DispatchController | null, err: Error): void {
-    this.#signal.removeEventListener('abort', this.#onAbort);
-    if (!this.#hasHead) {
-      this.#rejectHead(this.#signal.aborted ? abortError(this.#signal) : err);
+    this.#cancellation.clearHook(this.#onCancel);
+    const error = this.#cancellation.isCancelled ? abortError(this.#cancellation) : err;
+    if (!this.#isReplied) {
+      this.#isReplied = true;
+      this.#queue = [];
+      this.#rejectHead(error);
       return;
     }
-    this.#error = this.#signal.aborted ? abortError(this.#signal) : err;
+    this.#error = error;
     this.#queue = [];
     this.#settle(this.#error);
   }
@@ -122,17 +142,17 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
   }
 
   async text(): Promise<string> {
+    if (this.whole !== undefined) return utf8(this.whole);
     const chunks: Uint8Array[] = [];
     await this.forEachChunk((chunk) => {
       chunks.push(chunk);
       return true;
     });
-    const whole = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
-    return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString('utf8');
+    return utf8(chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks));
   }
 
   discard(): void {
-    if (this.#isEnded || this.#error !== null) return;
+    if (this.whole !== undefined || this.#isEnded || this.#error !== null) return;
     this.#isDiscarding = true;
     this.#onChunk = null;
     this.#queue = [];
@@ -212,13 +232,20 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
     finish?.(err);
   }
 
-  readonly #onAbort = (): void => {
-    this.#ctl?.abort(abortError(this.#signal));
+  readonly #onCancel = (reason: Error): void => {
+    this.#ctl?.abort(reason);
   };
 }
 
-/** Sends one request through `dispatcher`; resolves with the reply at the response head. */
-export function dispatchCall(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<UpstreamReply> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<UpstreamReply>((resolve, reject) => new DispatchedCall(signal, resolve, reject).start(dispatcher, options));
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/**
+ * Sends one request through `dispatcher`; resolves with the reply at the response head, or for a
+ * buffered call (`isBuffered`) at the body's end with the whole body.
+ */
+export function dispatchCall(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, cancellation: Cancellation, isBuffered = false): Promise<UpstreamReply> {
+  if (cancellation.isCancelled) return Promise.reject(abortError(cancellation));
+  return new Promise<UpstreamReply>((resolve, reject) => new DispatchedCall(cancellation, isBuffered, resolve, reject).start(dispatcher, options));
 }

@@ -7,7 +7,7 @@
  * - azure-openai: {base_url}/openai/deployments/{model}/chat/completions?api-version=…; `api-key`
  * The client's own credentials never reach this code: headers are built from scratch per call.
  * A chat answered 400/422 with an error that states the model's output-token limit teaches the provider
- * that limit (learnedOutputLimit), once the body is read; the endpoints clamp later requests to it.
+ * that limit (noteErrorAnswer, then learnedOutputLimit); the endpoints clamp later requests to it.
  */
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
@@ -63,8 +63,8 @@ export class HttpProvider implements Provider {
     return (this.dialect === 'anthropic' ? ANTHROPIC_PATHS : OPENAI_PATHS)[operation] !== undefined;
   }
 
-  async send(call: UpstreamCall): Promise<UpstreamReply> {
-    const reply = await dispatchCall(
+  send(call: UpstreamCall): Promise<UpstreamReply> {
+    return dispatchCall(
       this.#pool,
       {
         method: 'POST',
@@ -73,16 +73,9 @@ export class HttpProvider implements Provider {
         body: call.body,
         headersTimeout: call.isStream ? this.#config.timeouts.response_header : this.#config.timeouts.total,
       },
-      call.signal,
+      call.cancellation,
+      !call.isStream,
     );
-    if (call.operation !== 'chat' || !LIMIT_ERROR_STATUSES.has(reply.status)) return reply;
-    return {
-      status: reply.status,
-      headers: reply.headers,
-      body: reply.body,
-      text: () => reply.text().then((text) => this.#learnFrom(call.upstreamModel, text)),
-      discard: () => reply.discard(),
-    };
   }
 
   learnedOutputLimit(upstreamModel: string): number | undefined {
@@ -93,14 +86,13 @@ export class HttpProvider implements Provider {
     return this.#pool.close();
   }
 
-  /** Remembers a model-scope limit stated in an error body (the lowest one stated); returns the body text. */
-  #learnFrom(upstreamModel: string, text: string): string {
-    const stated = statedOutputLimit(text);
-    if (stated?.scope === 'model') {
-      const known = this.#learnedLimits.get(upstreamModel);
-      if (known === undefined || stated.tokens < known) this.#learnedLimits.set(upstreamModel, stated.tokens);
-    }
-    return text;
+  /** Remembers a model-scope output limit stated in a chat error body (the lowest one stated). */
+  noteErrorAnswer(call: UpstreamCall, status: number, bodyText: string): void {
+    if (call.operation !== 'chat' || !LIMIT_ERROR_STATUSES.has(status)) return;
+    const stated = statedOutputLimit(bodyText);
+    if (stated?.scope !== 'model') return;
+    const known = this.#learnedLimits.get(call.upstreamModel);
+    if (known === undefined || stated.tokens < known) this.#learnedLimits.set(call.upstreamModel, stated.tokens);
   }
 
   #path(call: UpstreamCall): string {

@@ -6,6 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ProviderConfig } from '../../config/schema.ts';
+import type { Cancellation } from '../../lib/cancellation.ts';
 import { ChatChunkBuilder } from '../chat-chunk-builder.ts';
 import { parseChatRequest } from '../chat-request.ts';
 import { createMockReply, estimateTokens, type MockReply } from '../mock-provider.ts';
@@ -44,6 +45,9 @@ export class MockUpstream implements Provider {
     return undefined;
   }
 
+  /** The mock answers no errors. */
+  noteErrorAnswer(): void {}
+
   send(call: UpstreamCall): Promise<UpstreamReply> {
     const body: unknown = JSON.parse(call.body);
     if (call.operation === 'embeddings') return Promise.resolve(textReply(JSON.stringify(embeddingsFor(body, call.clientModel)), JSON_HEADERS));
@@ -51,11 +55,12 @@ export class MockUpstream implements Provider {
     const reply = createMockReply(request, this.#config);
     const builder = new ChatChunkBuilder(call.clientModel);
     if (!request.isStream) return Promise.resolve(textReply(JSON.stringify(builder.completion(reply.text, 'stop', reply.usage)), JSON_HEADERS));
-    const events = streamEvents(reply, builder, request.includeUsage, call.signal);
+    const events = streamEvents(reply, builder, request.includeUsage, call.cancellation);
     return Promise.resolve({
       status: 200,
       headers: SSE_HEADERS,
       body: events,
+      whole: undefined,
       text: async () => {
         let text = '';
         for await (const chunk of events) text += chunk;
@@ -77,6 +82,7 @@ function textReply(text: string, headers: Readonly<Record<string, string>>): Ups
     status: 200,
     headers,
     body: once(text),
+    whole: Buffer.from(text),
     text: () => Promise.resolve(text),
     discard: () => {},
   };
@@ -86,11 +92,11 @@ async function* once(text: string): AsyncGenerator<string> {
   yield text;
 }
 
-async function* streamEvents(reply: MockReply, builder: ChatChunkBuilder, includeUsage: boolean, signal: AbortSignal): AsyncGenerator<string> {
+async function* streamEvents(reply: MockReply, builder: ChatChunkBuilder, includeUsage: boolean, cancellation: Cancellation): AsyncGenerator<string> {
   const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
   yield frame(builder.roleChunk());
   for (const piece of reply.pieces) {
-    if (reply.chunkDelayMs > 0) await delay(reply.chunkDelayMs, undefined, { signal });
+    if (reply.chunkDelayMs > 0) await delay(reply.chunkDelayMs, undefined, { signal: cancellation.signal });
     yield frame(builder.contentChunk(piece));
   }
   yield frame(builder.finishChunk('stop'));

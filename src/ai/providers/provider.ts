@@ -3,6 +3,7 @@
  * per config (pools, key ring, URL pieces), asked for one upstream call per attempt. A provider speaks
  * one wire dialect; the exchange translates when the client speaks the other one.
  */
+import type { Cancellation } from '../../lib/cancellation.ts';
 import type { KeyRing, ProviderKey } from '../routing/key-ring.ts';
 
 export type WireDialect = 'openai' | 'anthropic';
@@ -21,7 +22,10 @@ export interface UpstreamCall {
   readonly clientModel: string;
   /** The JSON request body in the provider's dialect. */
   readonly body: string;
-  /** Streams get the response-head timeout; non-streaming answers (head sent when done) the total one. */
+  /**
+   * Streams get the response-head timeout and their body as it comes; non-streaming answers (head sent
+   * when done) the total timeout, and the reply resolves once their whole body is there (`whole`).
+   */
   readonly isStream: boolean;
   /** Undefined for providers without keys (mock). */
   readonly key: ProviderKey | undefined;
@@ -30,7 +34,8 @@ export interface UpstreamCall {
   readonly anthropicVersion: string | undefined;
   /** The client's query string ("" or "?beta=true"), forwarded to Anthropic providers. */
   readonly query: string;
-  readonly signal: AbortSignal;
+  /** Cancelled when the client goes away: the call is aborted. */
+  readonly cancellation: Cancellation;
 }
 
 export type UpstreamHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -52,6 +57,8 @@ export interface UpstreamReply {
   readonly headers: UpstreamHeaders;
   /** The response body; reading it rejects on a reset or an idle timeout. */
   readonly body: ChunkSource | AsyncIterable<Uint8Array | string>;
+  /** A non-streaming call's whole body, read before the reply resolved; undefined for streams (read `body`). */
+  readonly whole: Uint8Array | undefined;
   /** Reads the whole body as text. */
   text(): Promise<string>;
   /** Discards the rest of the body (frees the connection). */
@@ -77,6 +84,8 @@ export interface Provider {
    * provider's lifetime (one config generation) in this process. Undefined until then.
    */
   learnedOutputLimit(upstreamModel: string): number | undefined;
+  /** Reads what an error answer to `call` teaches (an output-token limit the upstream stated). */
+  noteErrorAnswer(call: UpstreamCall, status: number, bodyText: string): void;
   /** Waits for in-flight calls, then closes connections. */
   close(): Promise<void>;
 }
