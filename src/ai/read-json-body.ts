@@ -21,7 +21,9 @@ export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<unk
     return Promise.reject(tooLarge(maxBodyBytes));
   }
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    // Most bodies come in one chunk: it is decoded as it is, without a copy.
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
     const cleanup = (): void => {
       req.off('data', onData);
@@ -38,11 +40,12 @@ export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<unk
         reject(tooLarge(maxBodyBytes));
         return;
       }
-      chunks.push(buf);
+      if (first === undefined) first = buf;
+      else (more ??= [first]).push(buf);
     };
     const onEnd = (): void => {
       cleanup();
-      const text = Buffer.concat(chunks, size).toString('utf8');
+      const text = more !== undefined ? Buffer.concat(more, size).toString('utf8') : first === undefined ? '' : first.toString('utf8');
       try {
         resolve(JSON.parse(text) as unknown);
       } catch (cause) {
