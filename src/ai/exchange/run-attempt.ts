@@ -49,7 +49,9 @@ export function networkFailure(err: unknown, attempt?: AttemptLog): AttemptResul
 export function withRequestId(headers: Record<string, string>, requestId: string, extra: Readonly<Record<string, string>>): Record<string, string> {
   const upstreamId = headers['x-request-id'];
   if (upstreamId !== undefined) headers['x-upstream-request-id'] = upstreamId;
-  return Object.assign(headers, extra, { 'x-request-id': requestId });
+  for (const name in extra) headers[name] = extra[name] as string;
+  headers['x-request-id'] = requestId;
+  return headers;
 }
 
 export async function runAttempt(

@@ -172,8 +172,10 @@ function nextChoice(targets: readonly ModelTarget[], from: number, tried: Set<st
   return undefined;
 }
 
-function selectionHeaders(choice: Choice, env: ExchangeEnv): Record<string, string> {
-  if (!env.settings.exposesSelection) return {};
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+function selectionHeaders(choice: Choice, env: ExchangeEnv): Readonly<Record<string, string>> {
+  if (!env.settings.exposesSelection) return NO_HEADERS;
   const headers: Record<string, string> = { 'x-louai-provider': choice.target.providerName };
   if (choice.key !== undefined) headers['x-louai-key-id'] = choice.key.id;
   return headers;
