@@ -1,6 +1,6 @@
 /**
  * Reads one object-valued member of a JSON object from its raw bytes without parsing the rest: the scan
- * starts at the closing brace and walks back, skipping string contents with a native search, until it
+ * starts at the closing brace and walks back over the members (string contents skipped whole) until it
  * meets the member at the top level. Members near the end (an LLM answer's `usage`) cost a few dozen
  * bytes of scanning instead of decoding and parsing the whole body.
  * Only a top-level member counts: a member of the same name inside a nested object or array is passed
@@ -28,16 +28,18 @@ function trimmedBounds(bytes: Uint8Array): [number, number] {
   return first > last ? [-1, -1] : [first, last];
 }
 
-/** The position of the quote that opens the string whose closing quote is at `closing` (-1 if none). */
+/**
+ * The position of the quote that opens the string whose closing quote is at `closing` (-1 if none). A JS
+ * loop: the strings met are mostly short keys, where a native search costs more than it saves.
+ */
 function stringStart(bytes: Uint8Array, closing: number, floor: number): number {
-  let at = closing;
-  for (;;) {
-    at = bytes.lastIndexOf(QUOTE, at - 1);
-    if (at <= floor) return -1;
+  for (let at = closing - 1; at > floor; at--) {
+    if (bytes[at] !== QUOTE) continue;
     let backslashes = 0;
     while (bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return at;
   }
+  return -1;
 }
 
 function nextNonWhitespace(bytes: Uint8Array, from: number): number {

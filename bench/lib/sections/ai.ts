@@ -6,7 +6,9 @@
  *     Anthropic client → OpenAI upstream (translations). Each is compared with the references of its upstream
  *     dialect: the proxy receives the same bytes from the mock in every row of a dialect.
  * Streams of 50 token events, back to back (burst, 50 connections) and 20 ms apart (paced, 100 connections);
- * time to first token at one connection; non-streaming requests at 50 connections.
+ * time to first token at one connection; non-streaming requests at 50 connections. Each of the four is taken
+ * for every row in turn (rows rotated per repetition) before the next starts, so a row and its reference are
+ * measured seconds apart.
  * CPU per event is per *upstream* event, so a translation that emits a different number of events is not
  * favoured or penalised by it: proxy CPU ÷ (client events × upstream events per stream ÷ client events per stream).
  */
@@ -94,31 +96,43 @@ function cpuPerUpstreamEvent(row: Row, sse: SseResult | undefined): number | und
   return (sse.cpuUsPerChunk * clientPerStream) / UPSTREAM_EVENTS[row.upstream];
 }
 
-async function measureRow(env: SectionEnv, row: Row, target: RunningTarget, bodies: RowBodies, rep: number): Promise<AiRep> {
+/** The four measurements of a row; each is taken for every row in turn before the next one starts. */
+type Step = 'burst' | 'c1' | 'paced' | 'ns';
+const STEPS: readonly Step[] = ['burst', 'c1', 'paced', 'ns'];
+
+/** Warm-up (JIT, pools) once; the proxies keep running between repetitions. */
+async function warmUp(env: SectionEnv, row: Row, target: RunningTarget, bodies: RowBodies): Promise<void> {
+  if (row.kind === 'direct') return;
+  const { ctx, quick } = env;
+  const common = { path: PATHS[row.client], headers: CLIENT_HEADERS[row.client], ttftMarker: TOKEN_MARKER };
+  // 3 s of streams and 4 s of wrk: with 1 s and 2 s, louailink's first repetition of a row was its worst (its
+  // larger code was still being compiled).
+  await runSse(ctx, target, { ...common, conns: 50, durationS: quick ? 1 : 3, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
+  if (row.hasNonStreaming) await runWrk(ctx, target, 50, quick ? 1 : 4, bodies.ns, { path: common.path, header: common.headers[0] });
+}
+
+/** One measurement of a row, or undefined when the row has none of that kind (direct: TTFT only). */
+async function measureStep(env: SectionEnv, step: Step, row: Row, target: RunningTarget, bodies: RowBodies): Promise<SseResult | WrkResult | undefined> {
   const { ctx, guard, quick } = env;
   const common = { path: PATHS[row.client], headers: CLIENT_HEADERS[row.client], ttftMarker: TOKEN_MARKER };
   const isProxy = row.kind !== 'direct';
-  // Warm-up (JIT, pools) once; the proxies keep running between repetitions. 3 s of streams and 4 s of wrk: with
-  // 1 s and 2 s, louailink's first repetition of a row was its worst (its larger code was still being compiled).
-  if (isProxy && rep === 0) {
-    await runSse(ctx, target, { ...common, conns: 50, durationS: quick ? 1 : 3, warmupS: 0, rampS: 0, bodyFile: bodies.burst });
-    if (row.hasNonStreaming) await runWrk(ctx, target, 50, quick ? 1 : 4, bodies.ns, { path: common.path, header: common.headers[0] });
+  switch (step) {
+    case 'burst':
+      return isProxy ? guard.measured('ai burst', () => runSse(ctx, target, { ...common, conns: 50, durationS: 1, warmupS: 0.3, rampS: 0, bodyFile: bodies.burst })) : undefined;
+    case 'c1':
+      return guard.measured('ai c1', () => runSse(ctx, target, { ...common, conns: 1, durationS: quick ? 1 : 1.2, warmupS: 0.2, rampS: 0, bodyFile: bodies.burst }));
+    case 'paced':
+      return isProxy ? guard.measured('ai paced', () => runSse(ctx, target, { ...common, conns: 100, durationS: 1.5, warmupS: 1.2, rampS: 1, bodyFile: bodies.paced })) : undefined;
+    case 'ns':
+      return row.hasNonStreaming ? guard.measured('ai ns-c50', () => runWrk(ctx, target, 50, 2, bodies.ns, { path: common.path, header: common.headers[0] })) : undefined;
   }
-  // Direct only gives the time-to-first-token floor (the load side's CPU is not measured).
-  const burst = isProxy
-    ? await guard.measured('ai burst', () => runSse(ctx, target, { ...common, conns: 50, durationS: 1, warmupS: 0.3, rampS: 0, bodyFile: bodies.burst }))
-    : undefined;
-  const c1 = await guard.measured('ai c1', () => runSse(ctx, target, { ...common, conns: 1, durationS: quick ? 1 : 1.2, warmupS: 0.2, rampS: 0, bodyFile: bodies.burst }));
-  const paced = isProxy
-    ? await guard.measured('ai paced', () => runSse(ctx, target, { ...common, conns: 100, durationS: 1.5, warmupS: 1.2, rampS: 1, bodyFile: bodies.paced }))
-    : undefined;
-  const ns = row.hasNonStreaming
-    ? await guard.measured('ai ns-c50', () => runWrk(ctx, target, 50, 2, bodies.ns, { path: common.path, header: common.headers[0] }))
-    : undefined;
+}
+
+function logRep(env: SectionEnv, row: Row, r: AiRep): void {
+  const { burst, c1, paced, ns } = r;
   const errors = (burst?.errors ?? 0) + c1.errors + (paced?.errors ?? 0) + (ns?.errors ?? 0);
   env.log(`  ${row.id}: burst ${fmt(cpuPerUpstreamEvent(row, burst) ?? Number.NaN, 2)} µs/event, paced ${fmt(cpuPerUpstreamEvent(row, paced) ?? Number.NaN, 1)} µs/event, ` +
     `TTFT ${c1.ttftP50Ms.toFixed(3)} ms${ns === undefined ? '' : `, ${Math.round(ns.rps)} req/s`}${errors > 0 ? `, ${errors} errors` : ''}`);
-  return { rep, row: row.id, burst, c1, paced, ns };
 }
 
 type Metric = (row: Row, r: AiRep) => number | undefined;
@@ -252,20 +266,40 @@ async function runAi(env: SectionEnv): Promise<SectionOutcome> {
     }
     const rows = ROWS.filter((row) => targets.has(row.kind));
     const bodies = new Map(rows.map((row) => [row.id, bodiesFor(ctx.work, row)]));
+    for (const row of rows) {
+      const target = targets.get(row.kind);
+      const rowBodies = bodies.get(row.id);
+      if (target !== undefined && rowBodies !== undefined) await warmUp(env, row, target, rowBodies);
+    }
+    // Each measurement is taken for every row before the next one starts, so a louailink row and the reference
+    // it is divided by are measured seconds apart, not a minute: this machine's speed drifts by up to 2× over
+    // tens of seconds, and a ratio of two measurements far apart measured the drift as much as the proxies.
     for (let rep = 0; rep < env.reps; rep++) {
       env.log(`ai repetition ${rep + 1}/${env.reps}`);
-      for (const row of rotate(rows, rep)) {
-        const target = targets.get(row.kind);
-        const rowBodies = bodies.get(row.id);
-        if (target === undefined || rowBodies === undefined) continue;
-        try {
-          const result = await measureRow(env, row, target, rowBodies, rep);
-          results.push(result);
-          env.raw(result);
-        } catch (err) {
-          skipped.push(`${row.id} in repetition ${rep + 1} (${(err as Error).message.split('\n').slice(0, 4).join(' | ')})`);
-          env.log(`${row.id} failed: ${(err as Error).message}`);
+      const taken = new Map<string, Partial<Record<Step, SseResult | WrkResult>>>();
+      const failed = new Set<string>();
+      for (const step of STEPS) {
+        for (const row of rotate(rows, rep)) {
+          const target = targets.get(row.kind);
+          const rowBodies = bodies.get(row.id);
+          if (target === undefined || rowBodies === undefined || failed.has(row.id)) continue;
+          try {
+            const result = await measureStep(env, step, row, target, rowBodies);
+            if (result !== undefined) taken.set(row.id, { ...taken.get(row.id), [step]: result });
+          } catch (err) {
+            failed.add(row.id);
+            skipped.push(`${row.id} in repetition ${rep + 1} (${(err as Error).message.split('\n').slice(0, 4).join(' | ')})`);
+            env.log(`${row.id} failed: ${(err as Error).message}`);
+          }
         }
+      }
+      for (const row of rows) {
+        const steps = taken.get(row.id);
+        if (steps === undefined || failed.has(row.id) || steps.c1 === undefined) continue;
+        const result: AiRep = { rep, row: row.id, burst: steps.burst as SseResult | undefined, c1: steps.c1 as SseResult, paced: steps.paced as SseResult | undefined, ns: steps.ns as WrkResult | undefined };
+        logRep(env, row, result);
+        results.push(result);
+        env.raw(result);
       }
     }
   } finally {
