@@ -11,7 +11,7 @@ describe('StreamTail', () => {
   });
 
   it('never reads an event whose start was let go, and reads CRLF streams', () => {
-    const tail = new StreamTail(16);
+    const tail = new StreamTail(40);
     tail.push(`data: ${'x'.repeat(100)}\r\n\r\n`);
     tail.push('data: usage\r\n\r\ndata: [DONE]\r\n\r\n');
     expect(data(tail)).toEqual(['usage', '[DONE]']);
@@ -26,5 +26,24 @@ describe('StreamTail', () => {
     tail.push('data: a\n\ndata: b\n');
     expect(data(tail, false)).toEqual(['a']);
     expect(data(tail, true)).toEqual(['a', 'b']);
+  });
+
+  it('keeps the last bytes across wrap-arounds and chunks larger than itself, and knows where a kept event starts', () => {
+    const events = Array.from({ length: 30 }, (_, i) => `data: {"n":${i},"pad":"${'p'.repeat(i % 7)}"}\n\n`);
+    for (const size of [64, 100, 257]) {
+      const tail = new StreamTail(size);
+      for (const event of events) tail.push(Buffer.from(event));
+      const whole = events.join('');
+      const expected = whole.slice(-size).split('\n\n').slice(1, -1).map((e) => e.slice('data: '.length)).slice(-6);
+      expect(data(tail)).toEqual(expected);
+      const big = new StreamTail(size);
+      big.push(whole);
+      expect(data(big)).toEqual(expected);
+    }
+    // The kept bytes start exactly at an event: that event is read (the bytes let go ended with a blank line).
+    const exact = new StreamTail(16);
+    exact.push('data: first\n\n');
+    exact.push('data: 01234567\n\n');
+    expect(data(exact)).toEqual(['01234567']);
   });
 });

@@ -1,10 +1,12 @@
 /**
- * The last bytes of a relayed SSE stream, kept by reference (the chunks the client was sent, not copies)
- * so the passthrough relay can read what matters at the end of a stream without parsing every event: the
- * usage chunk, `[DONE]` / `message_stop`, an error event. At most about `maxBytes` are kept (4 KB: those
- * last events take well under 1 KB, and the tail is decoded once per stream, so keeping more costs every
- * stream); older chunks are let go. `events()` parses the last events kept, never one whose start was let
- * go, and hands back whole events only. */
+ * The last bytes of a relayed SSE stream, copied into a ring of fixed size, so the passthrough relay can
+ * read what matters at the end of a stream without parsing every event: the usage chunk, `[DONE]` /
+ * `message_stop`, an error event. The last `maxBytes` are kept (4 KB: those last events take well under
+ * 1 KB, and the tail is decoded once per stream, so keeping more costs every stream). Copying costs a
+ * memcpy per chunk; keeping the chunks themselves would keep alive the socket buffers they are views of
+ * (up to 64 KB each) until dozens of later chunks pushed them out. `events()` parses the last events kept,
+ * never one whose start was let go, and hands back whole events only.
+ */
 import { SseParser, type SseEvent } from '../translate/sse-parser.ts';
 
 const DEFAULT_MAX_BYTES = 4 * 1024;
@@ -23,14 +25,13 @@ function startOfLastEvents(text: string, count: number): number {
   return end + 2;
 }
 
-/** The chunk ends with a blank line (LF LF, CRLF CRLF): whatever follows starts a new event. */
-function endsWithBlankLine(chunk: Uint8Array | string): boolean {
-  const at = (i: number): number => (typeof chunk === 'string' ? chunk.charCodeAt(i) : (chunk[i] ?? -1));
-  let i = chunk.length - 1;
-  if (i < 0 || at(i) !== 0x0a) return false;
+/** The bytes end with a blank line (LF LF, CRLF CRLF): whatever follows starts a new event. */
+function endsWithBlankLine(bytes: Uint8Array): boolean {
+  let i = bytes.length - 1;
+  if (i < 0 || bytes[i] !== 0x0a) return false;
   i--;
-  if (i >= 0 && at(i) === 0x0d) i--;
-  return i >= 0 && at(i) === 0x0a;
+  if (i >= 0 && bytes[i] === 0x0d) i--;
+  return i >= 0 && bytes[i] === 0x0a;
 }
 
 /** Index just past the first blank line (LF LF or CRLF CRLF) in `text`, or -1. */
@@ -42,37 +43,45 @@ function afterFirstBlankLine(text: string): number {
   return crlf + 4;
 }
 
+/** Bytes before the kept ones that tell whether those start a new event (CRLF CRLF is the longest end). */
+const BOUNDARY_BYTES = 4;
+
 export class StreamTail {
   readonly #maxBytes: number;
-  #chunks: Array<Uint8Array | string> = [];
-  #bytes = 0;
-  /** The kept bytes begin with a new event (nothing let go yet, or the last chunk let go ended one). */
-  #startsAtEvent = true;
+  /** The last maxBytes + BOUNDARY_BYTES bytes; the newest byte sits just before `#pushed % ring length`. */
+  readonly #ring: Buffer;
+  #pushed = 0;
 
   constructor(maxBytes = DEFAULT_MAX_BYTES) {
     this.#maxBytes = maxBytes;
+    this.#ring = Buffer.allocUnsafe(maxBytes + BOUNDARY_BYTES);
   }
 
   push(chunk: Uint8Array | string): void {
-    this.#chunks.push(chunk);
-    this.#bytes += chunk.length;
-    // Drop the oldest chunks while what remains still holds maxBytes (the newest chunk always stays).
-    while (this.#chunks.length > 1 && this.#bytes - (this.#chunks[0] as Uint8Array | string).length >= this.#maxBytes) {
-      const dropped = this.#chunks.shift() as Uint8Array | string;
-      this.#bytes -= dropped.length;
-      this.#startsAtEvent = endsWithBlankLine(dropped);
-    }
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const ring = this.#ring;
+    const size = ring.length;
+    const from = bytes.length > size ? bytes.length - size : 0;
+    const at = (this.#pushed + from) % size;
+    const first = Math.min(bytes.length - from, size - at);
+    ring.set(bytes.subarray(from, from + first), at);
+    if (from + first < bytes.length) ring.set(bytes.subarray(from + first), 0);
+    this.#pushed += bytes.length;
   }
 
   /** The whole events among the kept bytes, in order (`isStreamEnd`: a last event without its blank line counts). */
   events(isStreamEnd: boolean): SseEvent[] {
-    if (this.#chunks.length === 0) return [];
-    const parts = this.#chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-    let text = Buffer.concat(parts).toString('utf8');
+    if (this.#pushed === 0) return [];
+    const kept = Math.min(this.#pushed, this.#maxBytes);
+    const before = Math.min(this.#pushed - kept, BOUNDARY_BYTES);
+    const window = this.#last(kept + before);
+    // Nothing let go, or what was let go ended with a blank line: the kept bytes begin with a new event.
+    const startsAtEvent = before === 0 || endsWithBlankLine(window.subarray(0, before));
+    let text = window.toString('utf8', before);
     const lastEvents = startOfLastEvents(text, LAST_EVENTS);
     if (lastEvents !== -1) {
       text = text.slice(lastEvents);
-    } else if (!this.#startsAtEvent) {
+    } else if (!startsAtEvent) {
       const start = afterFirstBlankLine(text);
       if (start === -1) return [];
       text = text.slice(start);
@@ -80,5 +89,13 @@ export class StreamTail {
     const parser = new SseParser();
     const events = parser.push(text);
     return isStreamEnd ? events.concat(parser.end()) : events;
+  }
+
+  /** The newest `count` bytes (at most the ring's size), in stream order. */
+  #last(count: number): Buffer {
+    const ring = this.#ring;
+    const end = this.#pushed % ring.length;
+    if (count <= end) return ring.subarray(end - count, end);
+    return Buffer.concat([ring.subarray(ring.length - (count - end)), ring.subarray(0, end)], count);
   }
 }
