@@ -15,4 +15,11 @@ describe('sse-format', () => {
     const text = formatAnthropicEvents([{ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'a\nb\r\n\nc' } }]);
     expect(text.split('\n\n')).toHaveLength(2);
   });
+
+  it('writes text deltas byte for byte as JSON.stringify would, whatever the text holds', () => {
+    for (const text of ['', 'plain', 'quote " and \\ backslash', 'tab\tnul\u0000', 'ü 😀 \u2028', '\ud800 lone surrogate', '</script>']) {
+      const event = { type: 'content_block_delta' as const, index: 3, delta: { type: 'text_delta' as const, text } };
+      expect(formatAnthropicEvents([event])).toBe(`event: content_block_delta\ndata: ${JSON.stringify(event)}\n\n`);
+    }
+  });
 });

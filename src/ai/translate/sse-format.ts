@@ -12,6 +12,17 @@ export function formatOpenAiFrames(frames: readonly OpenAiFrame[]): string {
 
 export function formatAnthropicEvents(events: readonly AnthropicEventOut[]): string {
   let out = '';
-  for (const event of events) out += `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  for (const event of events) out += `event: ${event.type}\ndata: ${eventJson(event)}\n\n`;
   return out;
+}
+
+/**
+ * JSON.stringify(event), with the text delta (most events of a translated stream) written from a template:
+ * the same bytes (the translator builds it as {type, index, delta: {type, text}}), without walking the object.
+ */
+function eventJson(event: AnthropicEventOut): string {
+  if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+    return `{"type":"content_block_delta","index":${JSON.stringify(event.index)},"delta":{"type":"text_delta","text":${JSON.stringify(event.delta.text)}}}`;
+  }
+  return JSON.stringify(event);
 }

@@ -71,6 +71,31 @@ describe('SseParser', () => {
     }
   });
 
+  it('gives the same events for every two- and three-way split of the bytes (characters cut included)', () => {
+    const bytes = Buffer.from(STREAM, 'utf8');
+    const parseParts = (cuts: number[]): SseEvent[] => {
+      const parser = new SseParser();
+      const out: SseEvent[] = [];
+      let from = 0;
+      for (const cut of [...cuts, bytes.length]) {
+        out.push(...parser.push(bytes.subarray(from, cut)));
+        from = cut;
+      }
+      return [...out, ...parser.end()];
+    };
+    for (let cut = 0; cut <= bytes.length; cut++) expect(parseParts([cut])).toEqual(EXPECTED);
+    for (let first = 0; first <= bytes.length; first += 7) {
+      for (let second = first; second <= bytes.length; second += 3) expect(parseParts([first, second])).toEqual(EXPECTED);
+    }
+  });
+
+  it('drops a byte order mark at the start of the stream only', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const parser = new SseParser();
+    const events = [...parser.push(Buffer.concat([bom, Buffer.from('data: a\n\n')])), ...parser.push(Buffer.concat([Buffer.from('data: '), bom, Buffer.from('b\n\n')])), ...parser.end()];
+    expect(events.map((e) => e.data)).toEqual(['a', '\ufeffb']);
+  });
+
   it('dispatches a last event whose lines are complete even without the blank line', () => {
     expect(parseWhole('data: a\n\ndata: [DONE]\n')).toEqual([
       { event: undefined, data: 'a', id: undefined },

@@ -16,7 +16,12 @@ export interface SseEvent {
 }
 
 export class SseParser {
-  readonly #decoder = new TextDecoder('utf-8');
+  /** Made when a chunk needs it (see #decode); most streams never do. */
+  #decoder: TextDecoder | null = null;
+  /** The decoder holds no part of a character. */
+  #isDecoderClear = true;
+  /** No byte was decoded yet (a byte order mark is only dropped there). */
+  #isAtStart = true;
   /** Undecoded tail: the part of the input after the last line terminator. */
   #tail = '';
   /** The previous chunk ended in CR, so a LF starting the next chunk belongs to that line end. */
@@ -33,7 +38,7 @@ export class SseParser {
 
   /** Feeds the next piece of the stream; returns the events it completed, in order. */
   push(chunk: string | Uint8Array): SseEvent[] {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.#decode(chunk);
     const out: SseEvent[] = [];
     this.#scan(text, out);
     return out;
@@ -46,12 +51,28 @@ export class SseParser {
    */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
-    this.#scan(this.#decoder.decode(), out);
+    this.#scan(this.#decoder?.decode() ?? '', out);
     const isCut = this.#tail.length > 0;
     this.#tail = '';
     if (!isCut) this.#dispatch(out);
     this.#reset();
     return out;
+  }
+
+  /**
+   * A chunk that ends on an ASCII byte ends on a character boundary; when nothing of the chunk before waits
+   * in the decoder either, Buffer's UTF-8 decoding gives the same text, faster than a streaming TextDecoder.
+   * The stream's first bytes go through the decoder when they may be a byte order mark.
+   */
+  #decode(bytes: Uint8Array): string {
+    if (bytes.length === 0) return '';
+    const endsOnBoundary = (bytes[bytes.length - 1] as number) < 0x80;
+    const mayHoldBom = this.#isAtStart && bytes[0] === 0xef;
+    this.#isAtStart = false;
+    if (this.#isDecoderClear && endsOnBoundary && !mayHoldBom) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const text = (this.#decoder ??= new TextDecoder('utf-8')).decode(bytes, { stream: true });
+    this.#isDecoderClear = endsOnBoundary;
+    return text;
   }
 
   #scan(text: string, out: SseEvent[]): void {
