@@ -5,6 +5,7 @@
  * counts once. Only the unterminated tail of the input is ever kept, so a long stream is scanned once
  * (no re-splitting of a growing buffer).
  */
+import { TextDecoder } from 'node:util';
 
 export interface SseEvent {
   /** The `event:` field, or undefined when absent (the spec's default type "message"). */
