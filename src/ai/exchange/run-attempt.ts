@@ -155,9 +155,11 @@ async function relayStream(
   };
   try {
     await forEachChunk(reply.body, (chunk) => {
-      const out = relay.push(chunk);
-      if (out.length === 0) return true;
+      const pushed = relay.push(chunk);
+      if (pushed.length === 0) return true;
       if (!isHeadSent) openStream();
+      // Translated text is encoded once here: counting its bytes and writing a string would each measure it.
+      const out = typeof pushed === 'string' ? Buffer.from(pushed) : pushed;
       tracker.countBody(out);
       const drained = writeChunk(res, out, cancellation);
       return drained === undefined ? !cancellation.isCancelled : drained.then(() => !cancellation.isCancelled);
