@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAnthropicEvents, formatOpenAiFrames } from './sse-format.ts';
+import { ChunkHeads, formatAnthropicEvents, formatOpenAiFrames } from './sse-format.ts';
 
 describe('sse-format', () => {
   it('writes OpenAI frames as data lines and the [DONE] terminator', () => {
@@ -21,5 +21,20 @@ describe('sse-format', () => {
       const event = { type: 'content_block_delta' as const, index: 3, delta: { type: 'text_delta' as const, text } };
       expect(formatAnthropicEvents([event])).toBe(`event: content_block_delta\ndata: ${JSON.stringify(event)}\n\n`);
     }
+  });
+});
+
+describe('ChunkHeads', () => {
+  it('writes every chunk of a stream exactly as JSON.stringify would, a changed head and other members included', () => {
+    const heads = new ChunkHeads();
+    const head = { id: 'msg_1', object: 'chat.completion.chunk' as const, created: 1700000000, model: 'claude "x"' };
+    const frames = [
+      { ...head, choices: [{ index: 0, delta: { role: 'assistant' as const, content: '' }, logprobs: null, finish_reason: null }] },
+      { ...head, choices: [{ index: 0, delta: { content: 'hé "quoted"\n' }, logprobs: null, finish_reason: null }] },
+      { ...head, model: 'other', choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' as const }] },
+      { ...head, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
+      { choices: [], ...head },
+    ];
+    for (const frame of frames) expect(formatOpenAiFrames([frame], heads)).toBe(`data: ${JSON.stringify(frame)}\n\n`);
   });
 });

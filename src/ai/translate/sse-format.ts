@@ -4,10 +4,52 @@
  */
 import { DONE, type AnthropicEventOut, type OpenAiFrame } from './wire-types.ts';
 
-export function formatOpenAiFrames(frames: readonly OpenAiFrame[]): string {
+export function formatOpenAiFrames(frames: readonly OpenAiFrame[], chunks?: ChunkHeads): string {
   let out = '';
-  for (const frame of frames) out += frame === DONE ? 'data: [DONE]\n\n' : `data: ${JSON.stringify(frame)}\n\n`;
+  for (const frame of frames) out += frame === DONE ? 'data: [DONE]\n\n' : `data: ${chunks?.json(frame) ?? JSON.stringify(frame)}\n\n`;
   return out;
+}
+
+/** The members every chunk of a stream starts with, in the order the translator writes them. */
+const HEAD_KEYS = ['id', 'object', 'created', 'model'] as const;
+
+/**
+ * One stream's chunk JSON: a chunk is `{id, object, created, model, choices}` with the first four the same
+ * all stream long, so their JSON is written once and each chunk adds only its choices. Gives exactly
+ * JSON.stringify(frame) — a frame with other members or another order goes to JSON.stringify itself.
+ */
+export class ChunkHeads {
+  #head: Record<(typeof HEAD_KEYS)[number], unknown> | null = null;
+  /** `{"id":…,"model":…` without the closing brace. */
+  #json = '';
+
+  json(frame: Exclude<OpenAiFrame, typeof DONE>): string {
+    if (!isHeadAndChoices(frame)) return JSON.stringify(frame);
+    const chunk = frame as unknown as Record<string, unknown>;
+    if (!this.#isSameHead(chunk)) {
+      const fresh = { id: chunk.id, object: chunk.object, created: chunk.created, model: chunk.model };
+      this.#head = fresh;
+      this.#json = JSON.stringify(fresh).slice(0, -1);
+    }
+    return `${this.#json},"choices":${JSON.stringify(chunk.choices)}}`;
+  }
+
+  #isSameHead(chunk: Record<string, unknown>): boolean {
+    const head = this.#head;
+    if (head === null) return false;
+    for (const key of HEAD_KEYS) if (head[key] !== chunk[key]) return false;
+    return true;
+  }
+}
+
+/** The frame's own members are exactly id, object, created, model, choices, in that order. */
+function isHeadAndChoices(frame: object): boolean {
+  let index = 0;
+  for (const key in frame) {
+    if (index < HEAD_KEYS.length ? key !== HEAD_KEYS[index] : index > HEAD_KEYS.length || key !== 'choices') return false;
+    index++;
+  }
+  return index === HEAD_KEYS.length + 1;
 }
 
 export function formatAnthropicEvents(events: readonly AnthropicEventOut[]): string {

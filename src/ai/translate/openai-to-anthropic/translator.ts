@@ -6,7 +6,7 @@ import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError } from '../../../core/errors.ts';
 import { translateAnthropicError, type TranslatedError } from '../errors.ts';
 import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
-import { formatOpenAiFrames } from '../sse-format.ts';
+import { ChunkHeads, formatOpenAiFrames } from '../sse-format.ts';
 import { feedEvents } from '../sse-feed.ts';
 import { SseParser } from '../sse-parser.ts';
 import type { AiTranslator, StreamOutcome, TranslatedRequest } from '../translator.ts';
@@ -29,6 +29,7 @@ export interface OpenAiToAnthropicOptions {
 export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn, AnthropicRequestOut, OpenAiCompletionOut, OpenAiErrorBody> {
   readonly #opts: OpenAiToAnthropicOptions;
   readonly #parser = new SseParser();
+  readonly #chunkHeads = new ChunkHeads();
   #stream: AnthropicToOpenAiStream | undefined = undefined;
   #isStream = false;
   #includeUsage = false;
@@ -67,12 +68,12 @@ export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn
   }
 
   pushStream(chunk: Uint8Array | string): string {
-    return formatOpenAiFrames(feedEvents(this.#parser.push(chunk), false, this.#streamState()));
+    return formatOpenAiFrames(feedEvents(this.#parser.push(chunk), false, this.#streamState()), this.#chunkHeads);
   }
 
   endStream(): string {
     const stream = this.#streamState();
-    return formatOpenAiFrames([...feedEvents(this.#parser.end(), true, stream), ...stream.end()]);
+    return formatOpenAiFrames([...feedEvents(this.#parser.end(), true, stream), ...stream.end()], this.#chunkHeads);
   }
 
   get usage(): TokenUsage {
