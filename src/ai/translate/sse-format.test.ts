@@ -21,6 +21,8 @@ describe('sse-format', () => {
       const event = { type: 'content_block_delta' as const, index: 3, delta: { type: 'text_delta' as const, text } };
       expect(formatAnthropicEvents([event])).toBe(`event: content_block_delta\ndata: ${JSON.stringify(event)}\n\n`);
     }
+    const reordered = { index: 0, type: 'content_block_delta' as const, delta: { text: 'x', type: 'text_delta' as const } };
+    expect(formatAnthropicEvents([reordered])).toBe(`event: content_block_delta\ndata: ${JSON.stringify(reordered)}\n\n`);
   });
 });
 
@@ -34,6 +36,10 @@ describe('ChunkHeads', () => {
       { ...head, model: 'other', choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' as const }] },
       { ...head, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
       { choices: [], ...head },
+      { ...head, choices: [{ index: 0, delta: { content: 'c' }, logprobs: null, finish_reason: 'length' as const }] },
+      { ...head, choices: [{ index: 1, delta: { content: '\u2028 </x>' }, logprobs: null, finish_reason: null }, { index: 2, delta: { content: 'd' }, logprobs: null, finish_reason: null }] },
+      { ...head, choices: [{ index: 0, delta: { content: 'e', refusal: null }, logprobs: null, finish_reason: null }] },
+      { ...head, choices: [{ delta: { content: 'f' }, index: 0, logprobs: null, finish_reason: null }] },
     ];
     for (const frame of frames) expect(formatOpenAiFrames([frame], heads)).toBe(`data: ${JSON.stringify(frame)}\n\n`);
   });

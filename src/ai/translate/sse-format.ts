@@ -31,7 +31,7 @@ export class ChunkHeads {
       this.#head = fresh;
       this.#json = JSON.stringify(fresh).slice(0, -1);
     }
-    return `${this.#json},"choices":${JSON.stringify(chunk.choices)}}`;
+    return `${this.#json},"choices":${choicesJson(chunk.choices)}}`;
   }
 
   #isSameHead(chunk: Record<string, unknown>): boolean {
@@ -42,14 +42,42 @@ export class ChunkHeads {
   }
 }
 
+const CHUNK_KEYS = [...HEAD_KEYS, 'choices'];
+const CHOICE_KEYS = ['index', 'delta', 'logprobs', 'finish_reason'];
+const CONTENT_KEYS = ['content'];
+
 /** The frame's own members are exactly id, object, created, model, choices, in that order. */
 function isHeadAndChoices(frame: object): boolean {
+  return hasExactKeys(frame, CHUNK_KEYS);
+}
+
+/** `value`'s enumerable members are exactly `keys`, in that order (the order JSON.stringify writes them in). */
+function hasExactKeys(value: object, keys: readonly string[]): boolean {
   let index = 0;
-  for (const key in frame) {
-    if (index < HEAD_KEYS.length ? key !== HEAD_KEYS[index] : index > HEAD_KEYS.length || key !== 'choices') return false;
+  for (const key in value) {
+    if (key !== keys[index]) return false;
     index++;
   }
-  return index === HEAD_KEYS.length + 1;
+  return index === keys.length;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * JSON.stringify(choices), with the one-choice content delta (most chunks of a stream) written from a
+ * template: V8 takes about 0.9 µs to stringify that small array, the template a quarter of it.
+ */
+function choicesJson(choices: unknown): string {
+  const choice = Array.isArray(choices) && choices.length === 1 ? (choices[0] as unknown) : undefined;
+  if (isRecord(choice) && hasExactKeys(choice, CHOICE_KEYS) && typeof choice.index === 'number' && choice.logprobs === null) {
+    const { delta, finish_reason: finishReason } = choice;
+    if (isRecord(delta) && hasExactKeys(delta, CONTENT_KEYS) && typeof delta.content === 'string' && (finishReason === null || typeof finishReason === 'string')) {
+      return `[{"index":${JSON.stringify(choice.index)},"delta":{"content":${JSON.stringify(delta.content)}},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]`;
+    }
+  }
+  return JSON.stringify(choices);
 }
 
 export function formatAnthropicEvents(events: readonly AnthropicEventOut[]): string {
@@ -58,12 +86,16 @@ export function formatAnthropicEvents(events: readonly AnthropicEventOut[]): str
   return out;
 }
 
+const TEXT_EVENT_KEYS = ['type', 'index', 'delta'];
+const TEXT_DELTA_KEYS = ['type', 'text'];
+
 /**
  * JSON.stringify(event), with the text delta (most events of a translated stream) written from a template:
- * the same bytes (the translator builds it as {type, index, delta: {type, text}}), without walking the object.
+ * the same bytes when the event is exactly {type, index, delta: {type, text}}, without walking the object.
  */
 function eventJson(event: AnthropicEventOut): string {
-  if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+  if (event.type === 'content_block_delta' && event.delta.type === 'text_delta' && typeof event.index === 'number' && typeof event.delta.text === 'string' &&
+    hasExactKeys(event, TEXT_EVENT_KEYS) && hasExactKeys(event.delta, TEXT_DELTA_KEYS)) {
     return `{"type":"content_block_delta","index":${JSON.stringify(event.index)},"delta":{"type":"text_delta","text":${JSON.stringify(event.delta.text)}}}`;
   }
   return JSON.stringify(event);
