@@ -12,10 +12,11 @@ export interface StreamMachine<In, Out> {
   fail(message: string): Out[];
 }
 
-export function feedEvents<In, Out>(events: readonly SseEvent[], isEnd: boolean, machine: StreamMachine<In, Out>): Out[] {
+/** `parse`: reads an event's data (JSON.parse, or a reader that gives the same for its upstream's events). */
+export function feedEvents<In, Out>(events: readonly SseEvent[], isEnd: boolean, machine: StreamMachine<In, Out>, parse: (data: string) => unknown = parseEventData): Out[] {
   const out: Out[] = [];
   for (const event of events) {
-    const value = parseEventData(event.data);
+    const value = parse(event.data);
     if (value === undefined) {
       if (!isEnd) out.push(...machine.fail('upstream sent an event that is not JSON'));
     } else if (isRecord(value) || value === '[DONE]') {

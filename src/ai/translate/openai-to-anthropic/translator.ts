@@ -7,6 +7,7 @@ import { GatewayError } from '../../../core/errors.ts';
 import { translateAnthropicError, type TranslatedError } from '../errors.ts';
 import { translatedResponseHeaders, type UpstreamHeaders } from '../response-head.ts';
 import { ChunkHeads, formatOpenAiFrames } from '../sse-format.ts';
+import { parseAnthropicEventData } from '../anthropic-event-data.ts';
 import { feedEvents } from '../sse-feed.ts';
 import { SseParser } from '../sse-parser.ts';
 import type { AiTranslator, StreamOutcome, TranslatedRequest } from '../translator.ts';
@@ -68,12 +69,12 @@ export class OpenAiToAnthropicTranslator implements AiTranslator<OpenAiRequestIn
   }
 
   pushStream(chunk: Uint8Array | string): string {
-    return formatOpenAiFrames(feedEvents(this.#parser.push(chunk), false, this.#streamState()), this.#chunkHeads);
+    return formatOpenAiFrames(feedEvents(this.#parser.push(chunk), false, this.#streamState(), parseAnthropicEventData), this.#chunkHeads);
   }
 
   endStream(): string {
     const stream = this.#streamState();
-    return formatOpenAiFrames([...feedEvents(this.#parser.end(), true, stream), ...stream.end()], this.#chunkHeads);
+    return formatOpenAiFrames([...feedEvents(this.#parser.end(), true, stream, parseAnthropicEventData), ...stream.end()], this.#chunkHeads);
   }
 
   get usage(): TokenUsage {
