@@ -64,8 +64,12 @@ export class StreamTail {
     const from = bytes.length > size ? bytes.length - size : 0;
     const at = (this.#pushed + from) % size;
     const first = Math.min(bytes.length - from, size - at);
-    ring.set(bytes.subarray(from, from + first), at);
-    if (from + first < bytes.length) ring.set(bytes.subarray(from + first), 0);
+    if (from === 0 && first === bytes.length) {
+      ring.set(bytes, at); // the usual case: no wrap, no view to make
+    } else {
+      ring.set(bytes.subarray(from, from + first), at);
+      if (from + first < bytes.length) ring.set(bytes.subarray(from + first), 0);
+    }
     this.#pushed += bytes.length;
   }
 
