@@ -28,6 +28,11 @@ type Dialect = 'openai' | 'anthropic';
 type Kind = 'direct' | 'nginx' | 'node-minimal' | 'louailink';
 
 const TOKENS = 50;
+/**
+ * Repetitions of a full run at least (more when asked): the AI rows move with the machine more than any other
+ * section's (per-repetition ratios of one run spread from 90 % to 167 %), and a median of five is steadier.
+ */
+const MIN_REPS = 5;
 /** Events of one mock stream: OpenAI role + tokens + finish + [DONE]; Anthropic 3 + tokens + 3. */
 const UPSTREAM_EVENTS: Record<Dialect, number> = { openai: TOKENS + 3, anthropic: TOKENS + 6 };
 /** The first token's text as it appears in either dialect's JSON (`"content":" token"`, `"text":" token"`). */
@@ -181,6 +186,9 @@ function render(results: readonly AiRep[]): string {
   const measured = ROWS.filter((row) => results.some((r) => r.row === row.id));
   const rows = (['openai', 'anthropic'] as const).flatMap((d) => measured.filter((r) => r.upstream === d));
   const lines: string[] = [];
+  const reps = new Set(results.map((r) => r.rep)).size;
+  lines.push(`${reps} repetition(s) in this section (at least ${MIN_REPS} in a full run); each test was taken for every row in turn.`);
+  lines.push('');
   lines.push('Streams: CPU per upstream event (µs), medians over repetitions; ratios are medians of per-repetition ratios against the same upstream stream.');
   lines.push('');
   lines.push('| row | CPU µs/event burst @50 | ÷ node-minimal | ÷ nginx | CPU µs/event paced @100 | ÷ node-minimal | ÷ nginx | TTFT p50 ms @1 conn | added TTFT µs (− direct) | − node-minimal µs | paced TTFT p50 / p99 ms (ideal ≈ 20) | client events / stream | errors |');
@@ -274,8 +282,9 @@ async function runAi(env: SectionEnv): Promise<SectionOutcome> {
     // Each measurement is taken for every row before the next one starts, so a louailink row and the reference
     // it is divided by are measured seconds apart, not a minute: this machine's speed drifts by up to 2× over
     // tens of seconds, and a ratio of two measurements far apart measured the drift as much as the proxies.
-    for (let rep = 0; rep < env.reps; rep++) {
-      env.log(`ai repetition ${rep + 1}/${env.reps}`);
+    const reps = env.quick ? env.reps : Math.max(env.reps, MIN_REPS);
+    for (let rep = 0; rep < reps; rep++) {
+      env.log(`ai repetition ${rep + 1}/${reps}`);
       const taken = new Map<string, Partial<Record<Step, SseResult | WrkResult>>>();
       const failed = new Set<string>();
       for (const step of STEPS) {
