@@ -74,6 +74,9 @@ const DEFAULT_SETTINGS: AiLocationSettings = { isStrict: false, exposesSelection
 
 type SpecBuilder = (body: unknown, ctx: EndpointContext) => ExchangeSpec;
 
+/** What a request answered without waiting returns (one settled promise for all of them). */
+const ANSWERED: Promise<void> = Promise.resolve();
+
 interface ExchangeRoute {
   readonly endpoint: AiEndpoint;
   readonly dialect: ClientAiDialect;
@@ -148,17 +151,14 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
     }
   }
 
-  const handle = async function handleAiRequest(req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext): Promise<void> {
-    const url = req.url ?? '/';
-    const path = relativePath(url, ctx.pathPrefix);
+  /** HEAD probes and the catalogue: answered at once. */
+  function serveDirect(req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext, path: string): void {
     const headers = { 'x-request-id': ctx.requestId };
     if (req.method === 'HEAD') {
       writeHead(res, 200, headers, false);
       res.end();
       return;
     }
-    const route = exchangeRouteOf(path);
-    if (route !== undefined) return serveExchange(route, req, res, ctx, url);
     try {
       if (path.endsWith('/models')) {
         requireGet(req.method);
@@ -175,6 +175,23 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
     } catch (err) {
       sendError(res, err, dialectOfHeaders(req), ctx.requestId);
     }
+  }
+
+  // Not an async function: returning the exchange's own promise spares the two extra turns an async
+  // function takes to adopt a returned promise.
+  const handle = function handleAiRequest(req: GatewayRequest, res: GatewayResponse, ctx: AiRequestContext): Promise<void> {
+    const url = req.url ?? '/';
+    const path = relativePath(url, ctx.pathPrefix);
+    if (req.method !== 'HEAD') {
+      const route = exchangeRouteOf(path);
+      if (route !== undefined) return serveExchange(route, req, res, ctx, url);
+    }
+    try {
+      serveDirect(req, res, ctx, path);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return ANSWERED;
   };
   return Object.assign(handle, { close: () => closeProviders(providers) });
 }
