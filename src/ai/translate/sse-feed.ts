@@ -26,7 +26,7 @@ export function feedEvents<In, Out>(events: readonly SseEvent[], isEnd: boolean,
       } catch {
         frames = machine.fail('upstream sent a malformed event'); // valid JSON of the wrong shape
       }
-      out.push(...frames);
+      for (const frame of frames) out.push(frame);
     }
   }
   return out;

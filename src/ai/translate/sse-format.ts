@@ -74,7 +74,9 @@ function choicesJson(choices: unknown): string {
   if (isRecord(choice) && hasExactKeys(choice, CHOICE_KEYS) && typeof choice.index === 'number' && choice.logprobs === null) {
     const { delta, finish_reason: finishReason } = choice;
     if (isRecord(delta) && hasExactKeys(delta, CONTENT_KEYS) && typeof delta.content === 'string' && (finishReason === null || typeof finishReason === 'string')) {
-      return `[{"index":${JSON.stringify(choice.index)},"delta":{"content":${JSON.stringify(delta.content)}},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]`;
+      const index = Number.isSafeInteger(choice.index) ? String(choice.index) : JSON.stringify(choice.index);
+      const finish = finishReason === null ? 'null' : JSON.stringify(finishReason);
+      return `[{"index":${index},"delta":{"content":${JSON.stringify(delta.content)}},"logprobs":null,"finish_reason":${finish}}]`;
     }
   }
   return JSON.stringify(choices);
