@@ -82,7 +82,10 @@ describe('louailink -s reopen', () => {
 
     // Both workers reopened: everything from now on lands in the new files.
     const after = [await get('/c'), await get('/d'), await get('/e'), await get('/f')];
-    expect(await eventually(async () => (await textLines('logs/access.log')).length >= 2 + after.length)).toBe(true);
+    // Access lines are written asynchronously: wait until every request so far has its line (probes sent before a
+    // worker reopened are in the moved file), so the checks below do not read a file a line short.
+    const logged = async (): Promise<number> => (await textLines('logs/access.log')).length + (await textLines('logs/access.log.1')).length;
+    expect(await eventually(async () => (await logged()) >= before.length + probes + after.length)).toBe(true);
     const freshAccess = await textLines('logs/access.log');
     const movedAccess = await textLines('logs/access.log.1');
     for (const id of after) expect(freshAccess.some((l) => l.split(' ')[1] === id), id).toBe(true);
