@@ -1,8 +1,8 @@
 /**
  * Reads one object-valued member of a JSON object from its raw bytes without parsing the rest: the scan
  * starts at the closing brace and walks back over the members (string contents skipped whole) until it
- * meets the member at the top level. Members near the end (an LLM answer's `usage`) cost a few dozen
- * bytes of scanning instead of decoding and parsing the whole body.
+ * meets the member at the top level. A member near the end (an LLM answer's `usage`) costs a scan of
+ * itself and what follows it instead of decoding and parsing the whole body.
  * Only a top-level member counts: a member of the same name inside a nested object or array is passed
  * over, and a name inside a string is never one (its quotes would be escaped).
  */
