@@ -14,7 +14,6 @@ export function maskToken(token: string): string {
   return `${shownPrefix}…${token.slice(-4)}`;
 }
 
-/** The credential a client presented: `authorization: Bearer …` or `x-api-key`; undefined when none. */
 /** `auth` starts with "Bearer " in any letter case (no slice and lower-casing per request). */
 function isBearer(auth: string): boolean {
   return (
@@ -28,6 +27,7 @@ function isBearer(auth: string): boolean {
   );
 }
 
+/** The credential a client presented: `authorization: Bearer …` or `x-api-key`; undefined when none. */
 export function presentedToken(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.length > 7 && isBearer(auth)) return auth.slice(7).trim();

@@ -12,8 +12,7 @@ import type { AuthenticatedConsumer } from '../plugin.ts';
 export type KeyAuthPluginConfig = Extract<PluginConfig, { type: 'key-auth' }>;
 
 export interface GatewayKey {
-  readonly digest: Buffer;
-  /** The digest as a latin1 string (one char per byte): the table's lookup key. */
+  /** The key's sha256 digest as a latin1 string (one char per byte): the table's lookup key. */
   readonly id: string;
   /** Epoch ms; Infinity when the key and its consumer never expire. */
   readonly expiresAtMs: number;
@@ -57,12 +56,10 @@ export function compileKeyTable(config: KeyAuthPluginConfig): KeyTable {
     };
     const allowedModels = consumer.allowed_models === undefined ? null : new Set(consumer.allowed_models);
     consumer.keys.forEach((key, index) => {
-      const digest = digestOf(key);
-      const id = digest.toString('latin1');
+      const id = digestOf(key).toString('latin1');
       const other = byDigest.get(id);
       if (other !== undefined) throw new Error(`consumers "${other.consumer.name}" and "${name}" share a gateway key`);
       byDigest.set(id, {
-        digest,
         id,
         expiresAtMs: Math.min(key.expires_at ?? Infinity, consumer.expires_at ?? Infinity),
         consumer: entry,
