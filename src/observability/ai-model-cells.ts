@@ -40,27 +40,3 @@ export class AiModelCells {
     return (this.#perOutputToken ??= this.#metrics.aiTimePerOutputToken.cell(this.#provider, this.#model));
   }
 }
-
-/** Provider → model → cells. Models come from requests, but only those the catalogue routes reach here. */
-export class AiModelCellCache {
-  readonly #metrics: GatewayMetrics;
-  readonly #byProvider = new Map<string, Map<string, AiModelCells>>();
-
-  constructor(metrics: GatewayMetrics) {
-    this.#metrics = metrics;
-  }
-
-  get(provider: string, model: string): AiModelCells {
-    let byModel = this.#byProvider.get(provider);
-    if (byModel === undefined) {
-      byModel = new Map();
-      this.#byProvider.set(provider, byModel);
-    }
-    let cells = byModel.get(model);
-    if (cells === undefined) {
-      cells = new AiModelCells(this.#metrics, provider, model);
-      byModel.set(model, cells);
-    }
-    return cells;
-  }
-}

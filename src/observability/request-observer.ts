@@ -6,7 +6,8 @@
  */
 import type { GatewayRequest, GatewayResponse } from '../core/http-types.ts';
 import type { LogWriter } from './access-log/log-writer.ts';
-import { AiModelCellCache } from './ai-model-cells.ts';
+import { TwoKeyCache } from '../lib/two-key-cache.ts';
+import { AiModelCells } from './ai-model-cells.ts';
 import type { LogLineFormatter } from './access-log/log-template.ts';
 import { GatewayMetrics, methodLabel, NO_PROVIDER } from './gateway-metrics.ts';
 import { LocationMeter, methodIndex } from './location-meter.ts';
@@ -62,13 +63,17 @@ export class RequestObserver {
   readonly #aiLocations: ReadonlySet<string>;
   readonly #providerTypes: ReadonlyMap<string, string>;
   readonly #upstreamLog: UpstreamLog | null;
-  readonly #upstreams = new Map<string, Map<string, UpstreamCells>>();
-  readonly #aiCells: AiModelCellCache;
+  /** Cells of one (upstream, provider type), resolved on first use. */
+  readonly #upstreams: TwoKeyCache<UpstreamCells>;
+  /** AI cells by provider and model (models come from requests, but only those the catalogue routes reach here). */
+  readonly #aiCells: TwoKeyCache<AiModelCells>;
 
   constructor(options: RequestObserverOptions) {
-    this.metrics = options.metrics;
-    this.#aiCells = new AiModelCellCache(options.metrics);
-    for (const name of options.locationNames) this.#meters.set(name, new LocationMeter(name, options.metrics));
+    const metrics = options.metrics;
+    this.metrics = metrics;
+    this.#upstreams = new TwoKeyCache((upstream, providerType) => ({ duration: metrics.upstreamDuration.cell(upstream, providerType), byStatus: new Map() }));
+    this.#aiCells = new TwoKeyCache((provider, model) => new AiModelCells(metrics, provider, model));
+    for (const name of options.locationNames) this.#meters.set(name, new LocationMeter(name, metrics));
     this.usage = new UsageTracker(this.#meters.values());
     this.#accessLog = options.accessLog;
     this.#aiLocations = new Set(options.aiLocationNames ?? []);
@@ -152,21 +157,6 @@ export class RequestObserver {
     if (this.#accessLog !== null) this.#accessLog.writer.write(`${this.#accessLog.format(record)}\n`);
   }
 
-  /** Cells of one (upstream, provider type), resolved on first use. */
-  #upstreamCells(upstream: string, providerType: string): UpstreamCells {
-    let byProvider = this.#upstreams.get(upstream);
-    if (byProvider === undefined) {
-      byProvider = new Map();
-      this.#upstreams.set(upstream, byProvider);
-    }
-    let cells = byProvider.get(providerType);
-    if (cells === undefined) {
-      cells = { duration: this.metrics.upstreamDuration.cell(upstream, providerType), byStatus: new Map() };
-      byProvider.set(providerType, cells);
-    }
-    return cells;
-  }
-
   /**
    * One upstream exchange: `upstream_requests_total` by status (0: no response head), the time to the
    * response head (`headerMs` < 0: none) and the error type ('' : none).
@@ -175,7 +165,7 @@ export class RequestObserver {
     const m = this.metrics;
     if (errorType !== '') m.upstreamErrors.cell(upstream, errorType).value++;
     if (status === 0 && headerMs < 0) return; // no answer: no series of requests or durations
-    const cells = this.#upstreamCells(upstream, providerType);
+    const cells = this.#upstreams.get(upstream, providerType);
     if (status > 0) {
       let requests = cells.byStatus.get(status);
       if (requests === undefined) {
