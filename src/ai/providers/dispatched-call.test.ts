@@ -33,6 +33,12 @@ const text = (chunk: Uint8Array): string => Buffer.from(chunk).toString();
 /** Reads the reply's body (a ChunkSource for the network providers). */
 const read = (reply: UpstreamReply, onChunk: (chunk: Uint8Array) => ChunkVerdict): Promise<void> => (reply.body as ChunkSource).forEachChunk(onChunk);
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+/** Promises 100 bytes, sends 7, then resets the connection. */
+const breaksMidBody: Handler = (_req, res) => {
+  res.writeHead(200, { 'content-length': '100' });
+  res.write('partial');
+  setTimeout(() => res.socket?.destroy(), 20);
+};
 
 describe('dispatchCall', () => {
   it('resolves at the head and hands every body chunk over in order, also those that came before the reader', async () => {
@@ -120,11 +126,7 @@ describe('dispatchCall', () => {
   });
 
   it('rejects the reader when the upstream connection breaks mid-body', async () => {
-    const pool = await upstream((_req, res) => {
-      res.writeHead(200, { 'content-length': '100' });
-      res.write('partial');
-      setTimeout(() => res.socket?.destroy(), 20);
-    });
+    const pool = await upstream(breaksMidBody);
     const reply = await dispatchCall(pool, post, new Cancellation());
     await expect(reply.text()).rejects.toThrow();
   });
@@ -150,11 +152,7 @@ describe('dispatchCall', () => {
     });
 
     it('rejects when the body breaks off or the call is cancelled before its end', async () => {
-      const pool = await upstream((_req, res) => {
-        res.writeHead(200, { 'content-length': '100' });
-        res.write('partial');
-        setTimeout(() => res.socket?.destroy(), 20);
-      });
+      const pool = await upstream(breaksMidBody);
       await expect(dispatchCall(pool, post, new Cancellation(), true)).rejects.toThrow();
       const slow = await upstream((_req, res) => {
         res.writeHead(200, { 'content-length': '100' });
