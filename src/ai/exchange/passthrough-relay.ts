@@ -21,6 +21,7 @@ import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, t
 import type { ClientAiDialect, RelayedError, ResponseRelay } from './response-relay.ts';
 import { StreamTail } from './stream-tail.ts';
 import { findTailObjectMember } from '../../lib/json-tail-member.ts';
+import { utf8Text } from '../../lib/utf8-text.ts';
 
 /** Anthropic events parsed at a watched stream's start before giving up on a message_start. */
 const HEAD_EVENTS = 4;
@@ -109,7 +110,7 @@ export class PassthroughRelay implements ResponseRelay {
     const usage = findTailObjectMember(body, 'usage');
     if (usage.kind === 'not_object') throw new GatewayError('upstream_error', 'the upstream answer is not a JSON object');
     if (usage.kind === 'found') {
-      const payload = parse(Buffer.from(body.buffer, body.byteOffset + usage.start, usage.end - usage.start).toString('utf8'));
+      const payload = parse(utf8Text(body, usage.start, usage.end));
       if (isRecord(payload)) this.#usage = this.#dialect === 'anthropic' ? usageFromAnthropic(payload as never) : usageFromOpenAi(payload as never);
     }
     this.#outcome = 'complete';

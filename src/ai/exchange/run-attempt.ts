@@ -108,7 +108,6 @@ export async function runAttempt(
 
 /** An error answer's body (empty when it was lost: the status alone decides). */
 async function errorText(reply: UpstreamReply): Promise<string> {
-  if (reply.whole !== undefined) return Buffer.from(reply.whole.buffer, reply.whole.byteOffset, reply.whole.byteLength).toString('utf8');
   try {
     return await reply.text();
   } catch {

@@ -1,4 +1,5 @@
 /** Cross-dialect relay: every method delegates to the request's translator (src/ai/translate). */
+import { utf8Text } from '../../lib/utf8-text.ts';
 import type { UpstreamHeaders } from '../providers/provider.ts';
 import type { AiTranslator, StreamOutcome } from '../translate/translator.ts';
 import type { TokenUsage } from '../translate/usage.ts';
@@ -39,8 +40,7 @@ export class TranslatingRelay implements ResponseRelay {
   }
 
   relayJson(body: Uint8Array): string {
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    return JSON.stringify(this.#translator.translateResponse(JSON.parse(text) as unknown));
+    return JSON.stringify(this.#translator.translateResponse(JSON.parse(utf8Text(body)) as unknown));
   }
 
   push(chunk: Uint8Array | string): string {

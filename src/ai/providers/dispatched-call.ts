@@ -18,6 +18,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Cancellation } from '../../lib/cancellation.ts';
+import { utf8Text } from '../../lib/utf8-text.ts';
 import type { ChunkSource, ChunkVerdict, UpstreamHeaders, UpstreamReply } from './provider.ts';
 
 const MAX_UNCLAIMED_BYTES = 64 * 1024;
@@ -142,13 +143,13 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
   }
 
   async text(): Promise<string> {
-    if (this.whole !== undefined) return utf8(this.whole);
+    if (this.whole !== undefined) return utf8Text(this.whole);
     const chunks: Uint8Array[] = [];
     await this.forEachChunk((chunk) => {
       chunks.push(chunk);
       return true;
     });
-    return utf8(chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks));
+    return utf8Text(chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks));
   }
 
   discard(): void {
@@ -235,10 +236,6 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
   readonly #onCancel = (reason: Error): void => {
     this.#ctl?.abort(reason);
   };
-}
-
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**

@@ -4,6 +4,7 @@
  * client as `RateLimitError`), so it is kept — except Anthropic's 529, which OpenAI clients do not know:
  * it becomes 503. `retry-after` (and `retry-after-ms`) and the upstream request id are kept.
  */
+import { utf8Text } from '../../lib/utf8-text.ts';
 import { isRecord } from './json-values.ts';
 import type { AnthropicErrorBody, OpenAiErrorBody } from './wire-types.ts';
 
@@ -49,7 +50,7 @@ function anthropicTypeForStatus(status: number): string {
 
 /** The body as the caller has it: raw bytes, text, or already parsed JSON. */
 function parseBody(body: unknown): unknown {
-  const text = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : body;
+  const text = body instanceof Uint8Array ? utf8Text(body) : body;
   if (typeof text !== 'string') return text;
   try {
     return JSON.parse(text);

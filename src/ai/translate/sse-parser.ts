@@ -6,6 +6,7 @@
  * (no re-splitting of a growing buffer).
  */
 import { TextDecoder } from 'node:util';
+import { utf8Text } from '../../lib/utf8-text.ts';
 
 export interface SseEvent {
   /** The `event:` field, or undefined when absent (the spec's default type "message"). */
@@ -70,7 +71,7 @@ export class SseParser {
     const endsOnBoundary = (bytes[bytes.length - 1] as number) < 0x80;
     const mayHoldBom = this.#isAtStart && bytes[0] === 0xef;
     this.#isAtStart = false;
-    if (this.#isDecoderClear && endsOnBoundary && !mayHoldBom) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (this.#isDecoderClear && endsOnBoundary && !mayHoldBom) return utf8Text(bytes);
     const text = (this.#decoder ??= new TextDecoder('utf-8')).decode(bytes, { stream: true });
     this.#isDecoderClear = endsOnBoundary;
     return text;
