@@ -149,6 +149,9 @@ describe('dispatchCall', () => {
       expect(performance.now() - startedAt).toBeGreaterThanOrEqual(25);
       expect(Buffer.from(reply.whole ?? []).toString()).toBe('{"content":"héllo"}');
       expect(await reply.text()).toBe('{"content":"héllo"}');
+      const chunks: string[] = [];
+      await read(reply, (chunk) => (chunks.push(text(chunk)), true));
+      expect(chunks.join('')).toBe('{"content":"héllo"}');
     });
 
     it('rejects when the body breaks off or the call is cancelled before its end', async () => {

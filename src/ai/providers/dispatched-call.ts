@@ -108,9 +108,10 @@ class DispatchedCall implements Dispatcher.DispatchHandler, UpstreamReply, Chunk
     this.#cancellation.clearHook(this.#onCancel);
     if (!this.#isReplied) {
       const queue = this.#queue;
-      this.#queue = [];
-      this.#queuedBytes = 0;
-      this.whole = queue.length === 1 ? (queue[0] as Uint8Array) : Buffer.concat(queue);
+      const whole = queue.length === 1 ? (queue[0] as Uint8Array) : Buffer.concat(queue);
+      // The body stays readable as one chunk too (forEachChunk), like any other reply's.
+      this.whole = whole;
+      this.#queue = [whole];
       this.#isReplied = true;
       this.#resolveHead(this);
       return;
