@@ -93,8 +93,10 @@ describe('louailink -s reopen', () => {
     // Every request is in exactly one of the two access-log files.
     expect(freshAccess.length + movedAccess.length).toBe(before.length + probes + after.length);
 
-    const freshUpstream = await jsonLines('logs/upstream.log');
-    for (const id of after) expect(freshUpstream.filter((l) => l['request_id'] === id).map((l) => l['direction']).sort(), id).toEqual(['request', 'response']);
+    // The upstream log is written asynchronously as well: wait for both lines of every request after.
+    const directionsOf = async (id: string): Promise<unknown[]> => (await jsonLines('logs/upstream.log')).filter((l) => l['request_id'] === id).map((l) => l['direction']).sort();
+    await eventually(async () => (await Promise.all(after.map(directionsOf))).every((d) => d.length >= 2));
+    for (const id of after) expect(await directionsOf(id), id).toEqual(['request', 'response']);
     expect((await jsonLines('logs/upstream.log.1')).some((l) => l['request_id'] === before[0])).toBe(true);
 
     const reopened = (await jsonLines('louailink.log')).filter((l) => l['msg'] === 'log file reopened');
