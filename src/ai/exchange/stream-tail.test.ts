@@ -46,4 +46,14 @@ describe('StreamTail', () => {
     exact.push('data: 01234567\n\n');
     expect(data(exact)).toEqual(['01234567']);
   });
+
+  it('finds the last events in the bytes when blank lines repeat and a multi-byte character sits at a cut', () => {
+    const tail = new StreamTail(32);
+    tail.push(Buffer.from('data: xxxxxxxxxxxxxxxxxxxxxxxx\n\n\n\ndata: é\n\n\n'));
+    tail.push(Buffer.from('data: b\n\n'));
+    expect(data(tail)).toEqual(['é', 'b']);
+    const many = new StreamTail();
+    for (let i = 0; i < 10; i++) many.push(`data: ${i}\n\n\n`);
+    expect(data(many)).toEqual(['7', '8', '9']);
+  });
 });

@@ -14,13 +14,22 @@ const DEFAULT_MAX_BYTES = 4 * 1024;
 /** Events read at the end: the usage chunk, `[DONE]`, message_delta, message_stop, an error, a ping between. */
 const LAST_EVENTS = 6;
 
-/** Index where the last `count` LF-delimited events of `text` begin, or -1 when it holds fewer. */
-function startOfLastEvents(text: string, count: number): number {
-  let end = text.endsWith('\n\n') ? text.length - 2 : text.length;
+const LF = 0x0a;
+const lastIndexOfByte = Uint8Array.prototype.lastIndexOf;
+
+/**
+ * Index where the last `count` LF-delimited events of `bytes` begin, or -1 when the bytes from `floor` on hold
+ * fewer. A search in the bytes: decoding first and searching the text cost more than the rest of the read.
+ */
+function startOfLastEvents(bytes: Uint8Array, floor: number, count: number): number {
+  let end = bytes.length;
+  if (end - floor >= 2 && bytes[end - 1] === LF && bytes[end - 2] === LF) end -= 2;
   for (let i = 0; i < count; i++) {
-    const at = text.lastIndexOf('\n\n', end - 1);
-    if (at === -1) return -1;
-    end = at;
+    // The blank line before: an LF at or before `end` right after another (the pair may end at `end`).
+    let at = lastIndexOfByte.call(bytes, LF, end);
+    while (at > floor && bytes[at - 1] !== LF) at = at >= 2 ? lastIndexOfByte.call(bytes, LF, at - 2) : -1;
+    if (at <= floor) return -1;
+    end = at - 1;
   }
   return end + 2;
 }
@@ -79,13 +88,10 @@ export class StreamTail {
     const kept = Math.min(this.#pushed, this.#maxBytes);
     const before = Math.min(this.#pushed - kept, BOUNDARY_BYTES);
     const window = this.#last(kept + before);
+    const lastEvents = startOfLastEvents(window, before, LAST_EVENTS);
+    let text = window.toString('utf8', lastEvents === -1 ? before : lastEvents);
     // Nothing let go, or what was let go ended with a blank line: the kept bytes begin with a new event.
-    const startsAtEvent = before === 0 || endsWithBlankLine(window.subarray(0, before));
-    let text = window.toString('utf8', before);
-    const lastEvents = startOfLastEvents(text, LAST_EVENTS);
-    if (lastEvents !== -1) {
-      text = text.slice(lastEvents);
-    } else if (!startsAtEvent) {
+    if (lastEvents === -1 && before !== 0 && !endsWithBlankLine(window.subarray(0, before))) {
       const start = afterFirstBlankLine(text);
       if (start === -1) return [];
       text = text.slice(start);

@@ -30,12 +30,12 @@ export class SseParser {
   #isAfterCr = false;
   #event: string | undefined = undefined;
   #id: string | undefined = undefined;
-  #data: string[] = [];
-  #hasData = false;
+  /** The event's data so far, its lines joined with LF (undefined: no data line yet). */
+  #data: string | undefined = undefined;
 
   /** Nothing of an unfinished line or event is held: the input so far ended exactly between events. */
   get isBetweenEvents(): boolean {
-    return this.#tail.length === 0 && !this.#hasData && this.#event === undefined;
+    return this.#tail.length === 0 && this.#data === undefined && this.#event === undefined;
   }
 
   /** Feeds the next piece of the stream; returns the events it completed, in order. */
@@ -112,15 +112,20 @@ export class SseParser {
       this.#dispatch(out);
       return;
     }
-    if (line.charCodeAt(0) === 58) return; // ':' comment, e.g. a keep-alive
+    const first = line.charCodeAt(0);
+    if (first === 58) return; // ':' comment, e.g. a keep-alive
+    // `data: ` (nearly every line of a stream) without cutting out the field name first.
+    if (first === 100 && line.charCodeAt(4) === 58 && line.startsWith('data')) {
+      this.#addData(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+      return;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
     switch (field) {
       case 'data':
-        this.#data.push(value);
-        this.#hasData = true;
+        this.#addData(value);
         break;
       case 'event':
         this.#event = value;
@@ -133,14 +138,17 @@ export class SseParser {
     }
   }
 
+  #addData(value: string): void {
+    this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+  }
+
   #dispatch(out: SseEvent[]): void {
-    if (this.#hasData) out.push({ event: this.#event, data: this.#data.join('\n'), id: this.#id });
+    if (this.#data !== undefined) out.push({ event: this.#event, data: this.#data, id: this.#id });
     this.#reset();
   }
 
   #reset(): void {
     this.#event = undefined;
-    this.#data = [];
-    this.#hasData = false;
+    this.#data = undefined;
   }
 }
