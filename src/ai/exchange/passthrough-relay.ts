@@ -26,7 +26,8 @@ import { utf8Text } from '../../lib/utf8-text.ts';
 /** Anthropic events parsed at a watched stream's start before giving up on a message_start. */
 const HEAD_EVENTS = 4;
 const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'request-id', 'x-request-id'] as const;
-const USAGE_KEY = '"usage"';
+/** A first filter (V8 searches a pattern of up to six characters several times faster than a longer one). */
+const USAGE_KEY = 'usage';
 /** A `usage` key whose value is an object (`"usage":null` comes in every chunk when usage is asked for). */
 const USAGE_OBJECT_RE = /"usage"\s*:\s*\{/;
 
@@ -211,10 +212,18 @@ export class PassthroughRelay implements ResponseRelay {
       this.#outcome = 'error';
       return true;
     }
-    if (!data.includes(USAGE_KEY) || !USAGE_OBJECT_RE.test(data)) return true;
+    if (data.indexOf(USAGE_KEY) === -1 || !USAGE_OBJECT_RE.test(data)) return true;
+    if (!this.#isReframing) {
+      // Watching: only the usage is needed, and parsing it alone costs a fraction of the whole chunk.
+      const bytes = Buffer.from(data);
+      const usage = findTailObjectMember(bytes, 'usage');
+      const payload = usage.kind === 'found' ? parse(utf8Text(bytes, usage.start, usage.end)) : undefined;
+      if (isRecord(payload)) this.#usage = usageFromOpenAi(payload as never);
+      return true;
+    }
     const payload = parse(data);
     if (!isRecord(payload)) return true;
     this.#usage = usageFromOpenAi(payload.usage as never);
-    return !(this.#isReframing && Array.isArray(payload.choices) && payload.choices.length === 0);
+    return !(Array.isArray(payload.choices) && payload.choices.length === 0);
   }
 }

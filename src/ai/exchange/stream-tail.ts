@@ -15,19 +15,18 @@ const DEFAULT_MAX_BYTES = 4 * 1024;
 const LAST_EVENTS = 6;
 
 const LF = 0x0a;
-const lastIndexOfByte = Uint8Array.prototype.lastIndexOf;
 
 /**
  * Index where the last `count` LF-delimited events of `bytes` begin, or -1 when the bytes from `floor` on hold
  * fewer. A search in the bytes: decoding first and searching the text cost more than the rest of the read.
  */
-function startOfLastEvents(bytes: Uint8Array, floor: number, count: number): number {
+function startOfLastEvents(bytes: Buffer, floor: number, count: number): number {
   let end = bytes.length;
   if (end - floor >= 2 && bytes[end - 1] === LF && bytes[end - 2] === LF) end -= 2;
   for (let i = 0; i < count; i++) {
     // The blank line before: an LF at or before `end` right after another (the pair may end at `end`).
-    let at = lastIndexOfByte.call(bytes, LF, end);
-    while (at > floor && bytes[at - 1] !== LF) at = at >= 2 ? lastIndexOfByte.call(bytes, LF, at - 2) : -1;
+    let at = bytes.lastIndexOf(LF, end);
+    while (at > floor && bytes[at - 1] !== LF) at = at >= 2 ? bytes.lastIndexOf(LF, at - 2) : -1;
     if (at <= floor) return -1;
     end = at - 1;
   }
