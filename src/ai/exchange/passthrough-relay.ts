@@ -26,7 +26,7 @@ import { utf8Text } from '../../lib/utf8-text.ts';
 /** Anthropic events parsed at a watched stream's start before giving up on a message_start. */
 const HEAD_EVENTS = 4;
 const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'request-id', 'x-request-id'] as const;
-/** A first filter (V8 searches a pattern of up to six characters several times faster than a longer one). */
+/** A first filter, without the quote: a search for a pattern that starts with `"` stops at every quote of the JSON (5× slower). */
 const USAGE_KEY = 'usage';
 /** A `usage` key whose value is an object (`"usage":null` comes in every chunk when usage is asked for). */
 const USAGE_OBJECT_RE = /"usage"\s*:\s*\{/;
