@@ -1,5 +1,5 @@
 /**
- * The last bytes of a relayed SSE stream, copied into a ring of fixed size, so the passthrough relay can
+ * The last bytes of a relayed SSE stream, copied into a buffer of fixed size, so the passthrough relay can
  * read what matters at the end of a stream without parsing every event: the usage chunk, `[DONE]` /
  * `message_stop`, an error event. The last `maxBytes` are kept (4 KB: those last events take well under
  * 1 KB, and the tail is decoded once per stream, so keeping more costs every stream). Copying costs a
@@ -56,29 +56,38 @@ const BOUNDARY_BYTES = 4;
 
 export class StreamTail {
   readonly #maxBytes: number;
-  /** The last maxBytes + BOUNDARY_BYTES bytes; the newest byte sits just before `#pushed % ring length`. */
-  readonly #ring: Buffer;
+  /**
+   * Twice the kept size (maxBytes + BOUNDARY_BYTES): chunks are appended, and when the next one does not fit,
+   * the newest kept bytes move to the front first. The kept bytes are then always in one piece, so reading
+   * them never joins two parts of a ring; the move costs one memmove per kept size of stream.
+   */
+  readonly #buffer: Buffer;
+  /** Bytes in #buffer (its newest bytes end there). */
+  #length = 0;
   #pushed = 0;
 
   constructor(maxBytes = DEFAULT_MAX_BYTES) {
     this.#maxBytes = maxBytes;
-    this.#ring = Buffer.allocUnsafe(maxBytes + BOUNDARY_BYTES);
+    this.#buffer = Buffer.allocUnsafe(2 * (maxBytes + BOUNDARY_BYTES));
   }
 
   push(chunk: Uint8Array | string): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    const ring = this.#ring;
-    const size = ring.length;
-    const from = bytes.length > size ? bytes.length - size : 0;
-    const at = (this.#pushed + from) % size;
-    const first = Math.min(bytes.length - from, size - at);
-    if (from === 0 && first === bytes.length) {
-      ring.set(bytes, at); // the usual case: no wrap, no view to make
-    } else {
-      ring.set(bytes.subarray(from, from + first), at);
-      if (from + first < bytes.length) ring.set(bytes.subarray(from + first), 0);
-    }
+    const buffer = this.#buffer;
+    const keep = this.#maxBytes + BOUNDARY_BYTES;
     this.#pushed += bytes.length;
+    if (bytes.length >= keep) {
+      buffer.set(bytes.subarray(bytes.length - keep));
+      this.#length = keep;
+      return;
+    }
+    if (this.#length + bytes.length > buffer.length) {
+      const older = keep - bytes.length; // fewer than #length here: only what is still kept moves
+      buffer.copyWithin(0, this.#length - older, this.#length);
+      this.#length = older;
+    }
+    buffer.set(bytes, this.#length);
+    this.#length += bytes.length;
   }
 
   /** The whole events among the kept bytes, in order (`isStreamEnd`: a last event without its blank line counts). */
@@ -100,11 +109,8 @@ export class StreamTail {
     return isStreamEnd ? events.concat(parser.end()) : events;
   }
 
-  /** The newest `count` bytes (at most the ring's size), in stream order. */
+  /** The newest `count` bytes (at most maxBytes + BOUNDARY_BYTES), in stream order. */
   #last(count: number): Buffer {
-    const ring = this.#ring;
-    const end = this.#pushed % ring.length;
-    if (count <= end) return ring.subarray(end - count, end);
-    return Buffer.concat([ring.subarray(ring.length - (count - end)), ring.subarray(0, end)], count);
+    return this.#buffer.subarray(this.#length - count, this.#length);
   }
 }
