@@ -17,6 +17,14 @@ describe('PassthroughRelay (OpenAI)', () => {
     expect(relay.usage).toMatchObject({ promptTokens: 9, completionTokens: 2, cacheReadTokens: 4 });
   });
 
+  it('reads only a top-level usage object: a "usage" inside a later chunk\'s content leaves the usage read before', () => {
+    const relay = new PassthroughRelay('openai', true, true);
+    const nested = chunk({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: '"usage": {' }, tool: { usage: { prompt_tokens: 1 } } }] });
+    relay.push(content + usage + nested + done);
+    expect(relay.end()).toBe('');
+    expect(relay.usage).toMatchObject({ promptTokens: 9, completionTokens: 2, cacheReadTokens: 4 });
+  });
+
   it('removes the usage-only chunk the client did not ask for, across chunk boundaries', () => {
     const relay = new PassthroughRelay('openai', true, false);
     const whole = content + finish + usage + done;
