@@ -52,12 +52,10 @@ const unknown = only.filter((name) => !SECTIONS.some((s) => s.name === name));
 if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
 const selected = SECTIONS.filter((s) => only.includes(s.name));
 /**
- * Seconds the run may spend waiting for a quiet machine and re-running disturbed measurements: 90 for the
- * gateway-core section, 60 for the AI section (140 measurements in five repetitions: 20 s were spent by the
- * fourth, and its disturbed measurements then stood) and 20 for each other one by default, none in quick runs.
+ * Seconds the run may spend waiting for a quiet machine and re-running disturbed measurements: the selected
+ * sections' own budgets by default (`Section.noiseBudgetS`), none in quick runs.
  */
-const NOISE_BUDGET_S: Readonly<Record<string, number>> = { core: 90, ai: 60 };
-const noiseBudgetS = Number(values['noise-budget'] ?? (quick ? 0 : selected.reduce((sum, s) => sum + (NOISE_BUDGET_S[s.name] ?? 20), 0)));
+const noiseBudgetS = Number(values['noise-budget'] ?? (quick ? 0 : selected.reduce((sum, s) => sum + s.noiseBudgetS, 0)));
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -38,6 +38,8 @@ export interface Section {
    * 500; sections with many short measurements use less.
    */
   quietSampleMs: number;
+  /** Seconds of the run's noise budget (`--noise-budget`) this section adds when selected (full runs only). */
+  noiseBudgetS: number;
   run(env: SectionEnv): Promise<SectionOutcome>;
 }
 

@@ -143,6 +143,7 @@ export function coreSection(targets: readonly TargetName[], idleStreams: number)
     title: 'Gateway core: reverse proxy (issue 2)',
     usesLouailink: targets.includes('louailink'),
     quietSampleMs: 500,
+    noiseBudgetS: 90,
     run: (env) => runCore(env, targets, idleStreams),
   };
 }

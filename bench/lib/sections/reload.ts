@@ -212,5 +212,6 @@ export const reloadSection: Section = {
   title: 'Reload: SIGHUP to new config, throughput during continuous reloads (issue 3)',
   usesLouailink: true,
   quietSampleMs: 250,
+  noiseBudgetS: 20,
   run: runReload,
 };

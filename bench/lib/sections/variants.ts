@@ -167,7 +167,7 @@ const ACCESS: VariantSpec = {
 };
 
 function variantSection(spec: VariantSpec): Section {
-  return { name: spec.section, title: spec.title, usesLouailink: true, quietSampleMs: 250, run: (env) => runVariants(env, spec) };
+  return { name: spec.section, title: spec.title, usesLouailink: true, quietSampleMs: 250, noiseBudgetS: 20, run: (env) => runVariants(env, spec) };
 }
 
 export const observabilitySection = variantSection(OBSERVABILITY);
