@@ -15,6 +15,7 @@ import { renderError } from '../../core/render-error.ts';
 import { GatewayError } from '../../core/errors.ts';
 import type { UpstreamHeaders } from '../providers/provider.ts';
 import { translatedResponseHeaders } from '../translate/response-head.ts';
+import { isRecord } from '../translate/json-values.ts';
 import { SseParser, type SseEvent } from '../translate/sse-parser.ts';
 import type { StreamOutcome } from '../translate/translator.ts';
 import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
@@ -30,10 +31,6 @@ const KEPT_ERROR_HEADERS = ['retry-after', 'retry-after-ms', 'request-id', 'x-re
 const USAGE_KEY = 'usage';
 /** A `usage` key whose value is an object (`"usage":null` comes in every chunk when usage is asked for). */
 const USAGE_OBJECT_RE = /"usage"\s*:\s*\{/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parse(text: string): unknown {
   try {

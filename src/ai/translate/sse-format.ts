@@ -2,6 +2,7 @@
  * Serializes translated stream frames as SSE text. OpenAI streams are bare `data:` lines ending with
  * `data: [DONE]`; Anthropic streams name every event (`event: <type>`), as the API does.
  */
+import { isRecord } from './json-values.ts';
 import { DONE, type AnthropicEventOut, type OpenAiFrame } from './wire-types.ts';
 
 export function formatOpenAiFrames(frames: readonly OpenAiFrame[], chunks?: ChunkHeads): string {
@@ -59,10 +60,6 @@ function hasExactKeys(value: object, keys: readonly string[]): boolean {
     index++;
   }
   return index === keys.length;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
