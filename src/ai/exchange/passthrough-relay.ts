@@ -21,7 +21,7 @@ import type { StreamOutcome } from '../translate/translator.ts';
 import { mergeAnthropicUsage, usageFromAnthropic, usageFromOpenAi, ZERO_USAGE, type TokenUsage } from '../translate/usage.ts';
 import type { ClientAiDialect, RelayedError, ResponseRelay } from './response-relay.ts';
 import { StreamTail } from './stream-tail.ts';
-import { findTailObjectMember } from '../../lib/json-tail-member.ts';
+import { findTailObjectMember, type TailMember } from '../../lib/json-tail-member.ts';
 import { utf8Text } from '../../lib/utf8-text.ts';
 
 /** Anthropic events parsed at a watched stream's start before giving up on a message_start. */
@@ -38,6 +38,11 @@ function parse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The parsed value of a member findTailObjectMember found in `bytes` (undefined when none, or not JSON). */
+function parseMember(bytes: Uint8Array, member: TailMember): unknown {
+  return member.kind === 'found' ? parse(utf8Text(bytes, member.start, member.end)) : undefined;
 }
 
 /** The chunk's last byte is a line break, so no partial UTF-8 sequence waits in the decoder. */
@@ -107,10 +112,8 @@ export class PassthroughRelay implements ResponseRelay {
   relayJson(body: Uint8Array): Uint8Array {
     const usage = findTailObjectMember(body, 'usage');
     if (usage.kind === 'not_object') throw new GatewayError('upstream_error', 'the upstream answer is not a JSON object');
-    if (usage.kind === 'found') {
-      const payload = parse(utf8Text(body, usage.start, usage.end));
-      if (isRecord(payload)) this.#usage = this.#dialect === 'anthropic' ? usageFromAnthropic(payload as never) : usageFromOpenAi(payload as never);
-    }
+    const payload = parseMember(body, usage);
+    if (isRecord(payload)) this.#usage = this.#dialect === 'anthropic' ? usageFromAnthropic(payload as never) : usageFromOpenAi(payload as never);
     this.#outcome = 'complete';
     return body;
   }
@@ -213,8 +216,7 @@ export class PassthroughRelay implements ResponseRelay {
     if (!this.#isReframing) {
       // Watching: only the usage is needed, and parsing it alone costs a fraction of the whole chunk.
       const bytes = Buffer.from(data);
-      const usage = findTailObjectMember(bytes, 'usage');
-      const payload = usage.kind === 'found' ? parse(utf8Text(bytes, usage.start, usage.end)) : undefined;
+      const payload = parseMember(bytes, findTailObjectMember(bytes, 'usage'));
       if (isRecord(payload)) this.#usage = usageFromOpenAi(payload as never);
       return true;
     }
