@@ -17,12 +17,14 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('readJsonBody', () => {
-  it('parses a body delivered in several chunks', async () => {
-    await expect(readJsonBody(source(['{"a":', '[1,', '"é"]}']), 100)).resolves.toEqual({ a: [1, 'é'] });
+  it('parses a body delivered in several chunks, and keeps its text', async () => {
+    const body = await readJsonBody(source(['{"a":', '[1,', '"é"]}']), 100);
+    expect(body.value).toEqual({ a: [1, 'é'] });
+    expect(body.text).toBe('{"a":[1,"é"]}');
   });
 
   it('accepts a body of exactly the limit', async () => {
-    await expect(readJsonBody(source(['"12345"']), 7)).resolves.toBe('12345');
+    expect((await readJsonBody(source(['"12345"']), 7)).value).toBe('12345');
   });
 
   it('refuses a body that grows past the limit with body_too_large', async () => {

@@ -10,11 +10,17 @@ import { GatewayError } from '../core/errors.ts';
 /** What the reader needs of a request: node:http and node:http2 compat requests both fit. */
 export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
 
+/** A request body: the parsed value and the text it was parsed from (the passthrough sends that on). */
+export interface JsonBody {
+  readonly value: unknown;
+  readonly text: string;
+}
+
 /**
- * Resolves with the parsed JSON value. Rejects with GatewayError `body_too_large` (over `maxBodyBytes`),
+ * Resolves with the parsed JSON value and its text. Rejects with GatewayError `body_too_large` (over `maxBodyBytes`),
  * `bad_request` (empty or invalid JSON) or `bad_request` when the client aborts the upload.
  */
-export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<unknown> {
+export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<JsonBody> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBodyBytes) {
     req.resume();
@@ -47,7 +53,7 @@ export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<unk
       cleanup();
       const text = more !== undefined ? Buffer.concat(more, size).toString('utf8') : first === undefined ? '' : first.toString('utf8');
       try {
-        resolve(JSON.parse(text) as unknown);
+        resolve({ value: JSON.parse(text) as unknown, text });
       } catch (cause) {
         reject(new GatewayError('bad_request', text.length === 0 ? 'the request body is empty' : 'the request body is not valid JSON', { cause }));
       }

@@ -82,6 +82,31 @@ describe('OpenAI client → OpenAI-compatible provider', () => {
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 16, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 5 } });
   });
 
+  it('sends the client body on with only the model value replaced: layout and numbers as sent', async () => {
+    h.openaiMock.setScript(text('ok'));
+    // A number no float holds exactly (JSON.parse + JSON.stringify would send 12345678901234567000) and the client layout.
+    const sent = '{\n  "model": "mini",\n  "messages": [ {"role": "user", "content": "say \\"hi\\""} ],\n  "seed": 12345678901234567890\n}';
+    const response = await fetch(`${h.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: sent,
+    });
+    expect(response.status).toBe(200);
+    expect(h.openaiMock.requests[0]?.rawBody).toBe(sent.replace('"mini"', '"gpt-4o-mini-2024-07-18"'));
+  });
+
+  it('sends one model member when the client repeats the key, the one it was routed by', async () => {
+    h.openaiMock.setScript(text('ok'));
+    // JSON.parse routes on the last copy; an upstream that kept the first must not see the client's other name.
+    const response = await fetch(`${h.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: '{"model":"gpt-4o-2024-11-20","messages":[{"role":"user","content":"x"}],"model":"mini"}',
+    });
+    expect(response.status).toBe(200);
+    expect(h.openaiMock.requests[0]?.rawBody).toBe('{"model":"gpt-4o-mini-2024-07-18","messages":[{"role":"user","content":"x"}]}');
+  });
+
   it('passes embeddings through with the model rewritten', async () => {
     const result = await h.openai().embeddings.create({ model: 'mini', input: ['one', 'two'] });
     expect(result.data).toHaveLength(2);

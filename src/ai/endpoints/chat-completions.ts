@@ -11,7 +11,7 @@ import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import { OpenAiToAnthropicTranslator } from '../translate/openai-to-anthropic/translator.ts';
 import type { OpenAiRequestIn } from '../translate/wire-types.ts';
-import { DEFAULT_MAX_OUTPUT_TOKENS, isRecord, outputCeiling, positiveInt, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, isRecord, outputCeiling, passthroughBody, positiveInt, resolveModel, type EndpointContext } from './endpoint-context.ts';
 import { prepareWithLimitRetry, translateCall } from './translated-call.ts';
 
 export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSpec {
@@ -22,9 +22,9 @@ export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): Exc
 
   const prepare = (target: ModelTarget): PreparedCall => {
     if (target.provider.dialect === 'openai') {
-      const out: Record<string, unknown> = { ...body, model: target.upstreamModel };
-      if (request.isStream) out.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
-      return { body: JSON.stringify(out), relay: new PassthroughRelay('openai', request.isStream, request.includeUsage), dropped: [] };
+      const members: Record<string, unknown> = { model: target.upstreamModel };
+      if (request.isStream && !request.includeUsage) members.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
+      return { body: passthroughBody(ctx.bodyText, body, members), relay: new PassthroughRelay('openai', request.isStream, request.includeUsage), dropped: [] };
     }
     const ceiling = outputCeiling(target, ctx.profiles.of(model.name, target.providerName));
     const atLimit = (maxOutputTokens: number) =>

@@ -8,14 +8,14 @@ import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
 import { estimateAnthropicInputTokens } from '../translate/token-estimate.ts';
 import type { EndpointContext } from './endpoint-context.ts';
-import { resolveModel } from './endpoint-context.ts';
+import { passthroughBody, resolveModel } from './endpoint-context.ts';
 import { parseMessagesBody } from './messages.ts';
 
 export function countTokensSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSpec {
   const { body, clientModel } = parseMessagesBody(rawBody);
   const model = resolveModel(ctx.catalog, clientModel);
   const prepare = (target: ModelTarget): PreparedCall => ({
-    body: JSON.stringify({ ...body, model: target.upstreamModel }),
+    body: passthroughBody(ctx.bodyText, body, { model: target.upstreamModel }),
     relay: new PassthroughRelay('anthropic', false, true),
     dropped: [],
   });

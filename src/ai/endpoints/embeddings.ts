@@ -3,7 +3,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { ExchangeSpec, PreparedCall } from '../exchange/exchange-types.ts';
 import { PassthroughRelay } from '../exchange/passthrough-relay.ts';
 import type { ModelTarget } from '../model-catalog.ts';
-import { requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { passthroughBody, requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
 
 export function embeddingsSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSpec {
   const body = requireObject(rawBody);
@@ -11,7 +11,7 @@ export function embeddingsSpec(rawBody: unknown, ctx: EndpointContext): Exchange
   if (body.input === undefined || body.input === null) throw new GatewayError('bad_request', "'input' is required");
   const model = resolveModel(ctx.catalog, clientModel);
   const prepare = (target: ModelTarget): PreparedCall => ({
-    body: JSON.stringify({ ...body, model: target.upstreamModel }),
+    body: passthroughBody(ctx.bodyText, body, { model: target.upstreamModel }),
     relay: new PassthroughRelay('openai', false, false),
     dropped: [],
   });

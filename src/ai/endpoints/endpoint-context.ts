@@ -3,6 +3,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { AiLocationSettings } from '../exchange/exchange-types.ts';
 import type { CatalogModel, ModelCatalog, ModelTarget } from '../model-catalog.ts';
 import type { TranslationProfile, TranslationProfiles } from '../providers/translation-profile.ts';
+import { setTopLevelMembers, type MemberEdit } from '../../lib/json-member-splice.ts';
 
 /**
  * `max_tokens` sent to an upstream when the client sets none and neither the catalogue, the provider nor
@@ -14,6 +15,8 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 const MAX_QUOTED_MODEL_CHARS = 200;
 
 export interface EndpointContext {
+  /** The request body's text, as the client sent it (the parsed body is the spec builder's first argument). */
+  readonly bodyText: string;
   readonly catalog: ModelCatalog;
   readonly settings: AiLocationSettings;
   /** Translation options per (model, provider), compiled with the config. */
@@ -23,6 +26,16 @@ export interface EndpointContext {
   readonly anthropicVersion: string | undefined;
   /** The request's query string including "?", or "". */
   readonly query: string;
+}
+
+/**
+ * A same-dialect upstream body: the client's text with `members` set at the top level (json-member-splice),
+ * or, when the text cannot be edited in place, the parsed body with them serialized anew.
+ */
+export function passthroughBody(text: string, body: Readonly<Record<string, unknown>>, members: Readonly<Record<string, unknown>>): string {
+  const edits: MemberEdit[] = [];
+  for (const name in members) edits.push([name, JSON.stringify(members[name])]);
+  return setTopLevelMembers(text, body, edits) ?? JSON.stringify({ ...body, ...members });
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,7 @@ import type { ModelTarget } from '../model-catalog.ts';
 import { AnthropicToOpenAiTranslator } from '../translate/anthropic-to-openai/translator.ts';
 import { estimateTokens } from '../translate/token-estimate.ts';
 import type { AnthropicRequestIn } from '../translate/wire-types.ts';
-import { DEFAULT_MAX_OUTPUT_TOKENS, outputCeiling, positiveInt, requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
+import { DEFAULT_MAX_OUTPUT_TOKENS, outputCeiling, passthroughBody, positiveInt, requireModelName, requireObject, resolveModel, type EndpointContext } from './endpoint-context.ts';
 import { prepareWithLimitRetry, translateCall, type TranslatedCall } from './translated-call.ts';
 
 /** Checks the fields routing needs; the rest is the upstream's (or the translator's) business. */
@@ -34,9 +34,9 @@ export function messagesSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSp
     const profile = ctx.profiles.of(model.name, target.providerName);
     const ceiling = outputCeiling(target, profile);
     if (target.provider.dialect === 'anthropic') {
-      const out: Record<string, unknown> = { ...body, model: target.upstreamModel };
-      if (clientMaxTokens === undefined) out.max_tokens = ceiling ?? DEFAULT_MAX_OUTPUT_TOKENS;
-      return { body: JSON.stringify(out), relay: new PassthroughRelay('anthropic', isStream, true), dropped: [] };
+      const members: Record<string, unknown> = { model: target.upstreamModel };
+      if (clientMaxTokens === undefined) members.max_tokens = ceiling ?? DEFAULT_MAX_OUTPUT_TOKENS;
+      return { body: passthroughBody(ctx.bodyText, body, members), relay: new PassthroughRelay('anthropic', isStream, true), dropped: [] };
     }
     const atLimit = (maxOutputTokens: number): TranslatedCall => {
       const translator = new AnthropicToOpenAiTranslator({
