@@ -120,7 +120,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
     res.on('close', onClose);
     try {
       if (req.method !== 'POST') throw new GatewayError('method_not_allowed', undefined, { headers: { allow: 'POST' } });
-      const { value: body, text: bodyText } = await readJsonBody(req, ctx.maxBodyBytes);
+      const { value: body, text: bodyText, bytes: bodyBytes } = await readJsonBody(req, ctx.maxBodyBytes);
       const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
       if (typeof model === 'string') tracker.clientModel = model;
       const settings = settingsByLocation.get(ctx.locationName) ?? DEFAULT_SETTINGS;
@@ -129,6 +129,7 @@ export function createAiHandler(config: Config, options: AiHandlerOptions = {}):
       const queryAt = url.indexOf('?');
       const spec = route.build(body, {
         bodyText,
+        bodyBytes,
         catalog,
         settings,
         profiles,

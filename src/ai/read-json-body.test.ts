@@ -21,6 +21,7 @@ describe('readJsonBody', () => {
     const body = await readJsonBody(source(['{"a":', '[1,', '"é"]}']), 100);
     expect(body.value).toEqual({ a: [1, 'é'] });
     expect(body.text).toBe('{"a":[1,"é"]}');
+    expect(Buffer.from(body.bytes).toString('utf8')).toBe(body.text);
   });
 
   it('accepts a body of exactly the limit', async () => {

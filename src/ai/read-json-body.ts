@@ -10,14 +10,17 @@ import { GatewayError } from '../core/errors.ts';
 /** What the reader needs of a request: node:http and node:http2 compat requests both fit. */
 export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
 
-/** A request body: the parsed value and the text it was parsed from (the passthrough sends that on). */
+/** A request body: the parsed value, and the text and bytes it was parsed from (the passthrough sends those on). */
 export interface JsonBody {
   readonly value: unknown;
   readonly text: string;
+  readonly bytes: Uint8Array;
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
- * Resolves with the parsed JSON value and its text. Rejects with GatewayError `body_too_large` (over `maxBodyBytes`),
+ * Resolves with the parsed JSON value, its text and its bytes. Rejects with GatewayError `body_too_large` (over `maxBodyBytes`),
  * `bad_request` (empty or invalid JSON) or `bad_request` when the client aborts the upload.
  */
 export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<JsonBody> {
@@ -51,9 +54,10 @@ export function readJsonBody(req: BodySource, maxBodyBytes: number): Promise<Jso
     };
     const onEnd = (): void => {
       cleanup();
-      const text = more !== undefined ? Buffer.concat(more, size).toString('utf8') : first === undefined ? '' : first.toString('utf8');
+      const bytes = more !== undefined ? Buffer.concat(more, size) : (first ?? NO_BYTES);
+      const text = bytes.toString('utf8');
       try {
-        resolve({ value: JSON.parse(text) as unknown, text });
+        resolve({ value: JSON.parse(text) as unknown, text, bytes });
       } catch (cause) {
         reject(new GatewayError('bad_request', text.length === 0 ? 'the request body is empty' : 'the request body is not valid JSON', { cause }));
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setTopLevelMembers, type MemberEdit } from './json-member-splice.ts';
+import { setTopLevelMembers, setTopLevelMembersInBytes, type MemberEdit } from './json-member-splice.ts';
 
 function edited(json: string, edits: readonly MemberEdit[]): string | undefined {
   return setTopLevelMembers(json, JSON.parse(json) as Record<string, unknown>, edits);
@@ -39,6 +39,15 @@ describe('setTopLevelMembers', () => {
     expect(edited('{"model":"m","text":"caf\\u00e9 \\u0041"}', [['model', '"up"']])).toBe('{"model":"up","text":"caf\\u00e9 \\u0041"}');
   });
 
+  it('makes the same edit in the UTF-8 bytes, with multi-byte characters before and after it', () => {
+    const json = '{"lang":"日本語 é 😀","model":"m","note":"ü","messages":[]}';
+    const bytes = Buffer.from(json);
+    const body = JSON.parse(json) as Record<string, unknown>;
+    const out = setTopLevelMembersInBytes(json, bytes, body, [['model', '"up-😀"'], ['stream_options', '{"include_usage":true}']]);
+    expect(Buffer.from(out ?? []).toString('utf8')).toBe('{"lang":"日本語 é 😀","model":"up-😀","note":"ü","messages":[],"stream_options":{"include_usage":true}}');
+    expect(setTopLevelMembersInBytes(json, bytes, body, [['model', '"m"']])).toBe(bytes);
+  });
+
   it('declines what is not a JSON object', () => {
     expect(setTopLevelMembers('[{"model":"m"}]', {}, [['model', '"x"']])).toBeUndefined();
     expect(setTopLevelMembers('"model"', {}, [['model', '"x"']])).toBeUndefined();
@@ -74,6 +83,8 @@ describe('setTopLevelMembers', () => {
       spliced++;
       const expected = { ...(JSON.parse(json) as object), ...Object.fromEntries(edits.map(([name, text]) => [name, JSON.parse(text) as unknown])) };
       expect(JSON.parse(out)).toEqual(expected);
+      const inBytes = setTopLevelMembersInBytes(json, Buffer.from(json), JSON.parse(json) as Record<string, unknown>, edits);
+      expect(Buffer.from(inBytes ?? []).toString('utf8')).toBe(out);
     }
     expect(spliced).toBeGreaterThan(1000);
   });

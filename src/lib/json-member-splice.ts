@@ -9,10 +9,10 @@
  *
  * How a member is found without walking the structure: the caller parsed the same text (the parsed object
  * says which names are present at the top level). When the quoted name occurs exactly once in the text
- * and no `\u00XX` escape in it spells one of the name's letters, that occurrence is the top-level key: no
+ * and no escape in it could spell one of the name's characters, that occurrence is the top-level key: no
  * other spelling of the key exists, and a nested member or a string of the same name would be a second
  * occurrence. Anything else (a repeated or escaped name) returns undefined, and the caller serializes the
- * parsed body instead. Names must be ASCII.
+ * parsed body instead. Names are lower-case ASCII letters and `_`.
  */
 
 /** A member to set: its name, and its new value as JSON text (e.g. `JSON.stringify(model)`). */
@@ -26,8 +26,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-/** The start of an escape that could spell an ASCII letter of a member name. */
-const LOW_ESCAPE = '\\u00';
 
 function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
@@ -76,42 +74,49 @@ function valueEnd(text: string, start: number): number {
   return depth === 0 ? at : -1;
 }
 
-/** Some `\u00XX` escape in the text spells a character of `names` (an escaped spelling of a key may exist). */
-function hasEscapedLetterOf(text: string, names: readonly string[]): boolean {
-  let at = text.indexOf(LOW_ESCAPE);
-  while (at !== -1) {
-    const char = String.fromCharCode(Number.parseInt(text.slice(at + 4, at + 6), 16));
-    if (names.some((name) => name.includes(char))) return true;
-    at = text.indexOf(LOW_ESCAPE, at + LOW_ESCAPE.length);
-  }
-  return false;
-}
+/**
+ * An escape of a character from 0x50 to 0x7F (`\u005f`, `\u006D`…): only such an escape can spell a letter
+ * or underscore of a member name, and JSON writers never produce one (they escape control characters,
+ * quotes, backslashes and sometimes non-ASCII or `<>&`, all outside that range).
+ */
+const NAME_CHAR_ESCAPE_RE = /\\u00[5-7]/;
 
-/** [start, end) of the value of top-level member `name`, known to be present (undefined: not found exactly). */
+/**
+ * [start, end) of the value of top-level member `name`, known to be present (undefined: not found exactly).
+ * The search is for `name"` and then the quote before it: a pattern that starts with a quote stops at
+ * every quote of the JSON (5× slower on a conversation).
+ */
 function memberValueRange(text: string, name: string): [number, number] | undefined {
-  const needle = `"${name}"`;
-  const key = text.indexOf(needle);
-  if (key === -1 || text.indexOf(needle, key + needle.length) !== -1) return undefined;
-  const colon = skipWhitespace(text, key + needle.length);
+  const tail = `${name}"`;
+  let key = -1;
+  for (let at = text.indexOf(tail); at !== -1; at = text.indexOf(tail, at + tail.length)) {
+    if (text.charCodeAt(at - 1) !== QUOTE) continue;
+    if (key !== -1) return undefined;
+    key = at - 1;
+  }
+  if (key === -1) return undefined;
+  const colon = skipWhitespace(text, key + tail.length + 1);
   if (text.charCodeAt(colon) !== COLON) return undefined;
   const start = skipWhitespace(text, colon + 1);
   const end = valueEnd(text, start);
   return end <= start ? undefined : [start, end];
 }
 
-/**
- * `source` (the text `body` was parsed from) with `edits` applied, or undefined when this cannot be done
- * exactly in place (see the module comment). Returns `source` itself when nothing changes.
- */
-export function setTopLevelMembers(source: string, body: Readonly<Record<string, unknown>>, edits: readonly MemberEdit[]): string | undefined {
+/** A replacement of text [start, end) (an insertion when start = end), in the source's character indices. */
+interface Piece {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** The pieces that apply `edits` to `source`, in order ([] when nothing changes), or undefined (see the module comment). */
+function planEdits(source: string, body: Readonly<Record<string, unknown>>, edits: readonly MemberEdit[]): Piece[] | undefined {
   const open = skipWhitespace(source, 0);
   let closing = source.length - 1;
   while (closing > open && isWhitespace(source.charCodeAt(closing))) closing--;
   if (source.charCodeAt(open) !== OPEN_BRACE || source.charCodeAt(closing) !== CLOSE_BRACE) return undefined;
-  const replacedNames: string[] = [];
-  for (const [name] of edits) if (Object.hasOwn(body, name)) replacedNames.push(name);
-  if (replacedNames.length > 0 && hasEscapedLetterOf(source, replacedNames)) return undefined;
-  const ranges: { start: number; end: number; text: string }[] = [];
+  if (edits.some(([name]) => Object.hasOwn(body, name)) && NAME_CHAR_ESCAPE_RE.test(source)) return undefined;
+  const pieces: Piece[] = [];
   let added = '';
   let isEmpty = skipWhitespace(source, open + 1) === closing;
   for (const [name, valueJson] of edits) {
@@ -122,19 +127,48 @@ export function setTopLevelMembers(source: string, body: Readonly<Record<string,
     }
     const range = memberValueRange(source, name);
     if (range === undefined) return undefined;
-    if (source.slice(range[0], range[1]) !== valueJson) ranges.push({ start: range[0], end: range[1], text: valueJson });
+    if (source.slice(range[0], range[1]) !== valueJson) pieces.push({ start: range[0], end: range[1], text: valueJson });
   }
-  if (ranges.length === 0 && added.length === 0) return source;
-  ranges.sort((a, b) => a.start - b.start);
+  pieces.sort((a, b) => a.start - b.start);
+  // Just before the closing brace, after every replaced value.
+  if (added.length > 0) pieces.push({ start: closing, end: closing, text: added });
+  return pieces;
+}
+
+/**
+ * `source` (the text `body` was parsed from) with `edits` applied, or undefined when this cannot be done
+ * exactly in place (see the module comment). Returns `source` itself when nothing changes.
+ */
+export function setTopLevelMembers(source: string, body: Readonly<Record<string, unknown>>, edits: readonly MemberEdit[]): string | undefined {
+  const pieces = planEdits(source, body, edits);
+  if (pieces === undefined) return undefined;
   let out = '';
   let copiedTo = 0;
-  for (const { start, end, text } of ranges) {
+  for (const { start, end, text } of pieces) {
     out += source.slice(copiedTo, start) + text;
     copiedTo = end;
   }
-  if (added.length > 0) {
-    out += source.slice(copiedTo, closing) + added;
-    copiedTo = closing;
+  return copiedTo === 0 ? source : out + source.slice(copiedTo);
+}
+
+/**
+ * The same edit made in `bytes`, the UTF-8 encoding of `source`: for a large body this spares turning the
+ * edited text back into bytes (a 300 KB string is flattened and encoded again on its way to the socket,
+ * ~0.6 ms); only the bytes around the edits are measured. Returns `bytes` itself when nothing changes.
+ */
+export function setTopLevelMembersInBytes(source: string, bytes: Uint8Array, body: Readonly<Record<string, unknown>>, edits: readonly MemberEdit[]): Uint8Array | undefined {
+  const pieces = planEdits(source, body, edits);
+  if (pieces === undefined) return undefined;
+  if (pieces.length === 0) return bytes;
+  // A character index as a byte offset, measured from the nearer end of the text.
+  const byteOffset = (index: number): number =>
+    index <= source.length / 2 ? Buffer.byteLength(source.slice(0, index)) : bytes.length - Buffer.byteLength(source.slice(index));
+  const parts: Uint8Array[] = [];
+  let copiedTo = 0;
+  for (const { start, end, text } of pieces) {
+    parts.push(bytes.subarray(copiedTo, byteOffset(start)), Buffer.from(text));
+    copiedTo = byteOffset(end);
   }
-  return out + source.slice(copiedTo);
+  parts.push(bytes.subarray(copiedTo));
+  return Buffer.concat(parts);
 }

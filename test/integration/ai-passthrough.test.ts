@@ -95,6 +95,20 @@ describe('OpenAI client → OpenAI-compatible provider', () => {
     expect(h.openaiMock.requests[0]?.rawBody).toBe(sent.replace('"mini"', '"gpt-4o-mini-2024-07-18"'));
   });
 
+  it('sends a large body (edited as bytes) on with only the model value replaced', async () => {
+    h.openaiMock.setScript(text('ok'));
+    const messages = Array.from({ length: 40 }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `Schritt ${i}: "grüße" \\ ✓ `.repeat(40) }));
+    const sent = JSON.stringify({ messages, model: 'mini', seed: 12345678901234567890n.toString() }, null, 1).replace('"12345678901234567890"', '12345678901234567890');
+    expect(Buffer.byteLength(sent)).toBeGreaterThan(32 * 1024);
+    const response = await fetch(`${h.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: sent,
+    });
+    expect(response.status).toBe(200);
+    expect(h.openaiMock.requests[0]?.rawBody).toBe(sent.replace('"mini"', '"gpt-4o-mini-2024-07-18"'));
+  });
+
   it('sends one model member when the client repeats the key, the one it was routed by', async () => {
     h.openaiMock.setScript(text('ok'));
     // JSON.parse routes on the last copy; an upstream that kept the first must not see the client's other name.

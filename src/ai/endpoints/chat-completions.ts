@@ -24,7 +24,7 @@ export function chatCompletionsSpec(rawBody: unknown, ctx: EndpointContext): Exc
     if (target.provider.dialect === 'openai') {
       const members: Record<string, unknown> = { model: target.upstreamModel };
       if (request.isStream && !request.includeUsage) members.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
-      return { body: passthroughBody(ctx.bodyText, body, members), relay: new PassthroughRelay('openai', request.isStream, request.includeUsage), dropped: [] };
+      return { body: passthroughBody(ctx, body, members), relay: new PassthroughRelay('openai', request.isStream, request.includeUsage), dropped: [] };
     }
     const ceiling = outputCeiling(target, ctx.profiles.of(model.name, target.providerName));
     const atLimit = (maxOutputTokens: number) =>

@@ -15,7 +15,7 @@ export function countTokensSpec(rawBody: unknown, ctx: EndpointContext): Exchang
   const { body, clientModel } = parseMessagesBody(rawBody);
   const model = resolveModel(ctx.catalog, clientModel);
   const prepare = (target: ModelTarget): PreparedCall => ({
-    body: passthroughBody(ctx.bodyText, body, { model: target.upstreamModel }),
+    body: passthroughBody(ctx, body, { model: target.upstreamModel }),
     relay: new PassthroughRelay('anthropic', false, true),
     dropped: [],
   });

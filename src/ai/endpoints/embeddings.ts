@@ -11,7 +11,7 @@ export function embeddingsSpec(rawBody: unknown, ctx: EndpointContext): Exchange
   if (body.input === undefined || body.input === null) throw new GatewayError('bad_request', "'input' is required");
   const model = resolveModel(ctx.catalog, clientModel);
   const prepare = (target: ModelTarget): PreparedCall => ({
-    body: passthroughBody(ctx.bodyText, body, { model: target.upstreamModel }),
+    body: passthroughBody(ctx, body, { model: target.upstreamModel }),
     relay: new PassthroughRelay('openai', false, false),
     dropped: [],
   });

@@ -3,7 +3,7 @@ import { GatewayError } from '../../core/errors.ts';
 import type { AiLocationSettings } from '../exchange/exchange-types.ts';
 import type { CatalogModel, ModelCatalog, ModelTarget } from '../model-catalog.ts';
 import type { TranslationProfile, TranslationProfiles } from '../providers/translation-profile.ts';
-import { setTopLevelMembers, type MemberEdit } from '../../lib/json-member-splice.ts';
+import { setTopLevelMembers, setTopLevelMembersInBytes, type MemberEdit } from '../../lib/json-member-splice.ts';
 
 /**
  * `max_tokens` sent to an upstream when the client sets none and neither the catalogue, the provider nor
@@ -15,8 +15,9 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 8192;
 const MAX_QUOTED_MODEL_CHARS = 200;
 
 export interface EndpointContext {
-  /** The request body's text, as the client sent it (the parsed body is the spec builder's first argument). */
+  /** The request body's text and bytes, as the client sent them (the parsed body is the spec builder's first argument). */
   readonly bodyText: string;
+  readonly bodyBytes: Uint8Array;
   readonly catalog: ModelCatalog;
   readonly settings: AiLocationSettings;
   /** Translation options per (model, provider), compiled with the config. */
@@ -28,14 +29,20 @@ export interface EndpointContext {
   readonly query: string;
 }
 
+/** From this size on a passthrough body is edited as bytes (below, joining a few Buffers costs more than encoding the text). */
+const EDIT_AS_BYTES_FROM = 16 * 1024;
+
 /**
- * A same-dialect upstream body: the client's text with `members` set at the top level (json-member-splice),
- * or, when the text cannot be edited in place, the parsed body with them serialized anew.
+ * A same-dialect upstream body: the client's body with `members` set at the top level (json-member-splice),
+ * or, when it cannot be edited in place, the parsed body with them serialized anew.
  */
-export function passthroughBody(text: string, body: Readonly<Record<string, unknown>>, members: Readonly<Record<string, unknown>>): string {
+export function passthroughBody(ctx: EndpointContext, body: Readonly<Record<string, unknown>>, members: Readonly<Record<string, unknown>>): string | Uint8Array {
   const edits: MemberEdit[] = [];
   for (const name in members) edits.push([name, JSON.stringify(members[name])]);
-  return setTopLevelMembers(text, body, edits) ?? JSON.stringify({ ...body, ...members });
+  const edited = ctx.bodyBytes.length >= EDIT_AS_BYTES_FROM
+    ? setTopLevelMembersInBytes(ctx.bodyText, ctx.bodyBytes, body, edits)
+    : setTopLevelMembers(ctx.bodyText, body, edits);
+  return edited ?? JSON.stringify({ ...body, ...members });
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

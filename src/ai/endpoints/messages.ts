@@ -36,7 +36,7 @@ export function messagesSpec(rawBody: unknown, ctx: EndpointContext): ExchangeSp
     if (target.provider.dialect === 'anthropic') {
       const members: Record<string, unknown> = { model: target.upstreamModel };
       if (clientMaxTokens === undefined) members.max_tokens = ceiling ?? DEFAULT_MAX_OUTPUT_TOKENS;
-      return { body: passthroughBody(ctx.bodyText, body, members), relay: new PassthroughRelay('anthropic', isStream, true), dropped: [] };
+      return { body: passthroughBody(ctx, body, members), relay: new PassthroughRelay('anthropic', isStream, true), dropped: [] };
     }
     const atLimit = (maxOutputTokens: number): TranslatedCall => {
       const translator = new AnthropicToOpenAiTranslator({

@@ -18,7 +18,7 @@ describe('prepareWithLimitRetry', () => {
     expect(JSON.parse(call.body)).toMatchObject({ max_tokens: 64000 });
     expect(call.dropped).toEqual([]);
     const retry = call.retryFor?.(400, deepSeekLimit);
-    expect(retry === undefined ? undefined : JSON.parse(retry.body)).toMatchObject({ model: 'deepseek-chat', max_tokens: 8192 });
+    expect(retry === undefined ? undefined : JSON.parse(Buffer.from(retry.body).toString('utf8'))).toMatchObject({ model: 'deepseek-chat', max_tokens: 8192 });
     expect(retry?.dropped).toEqual(['max_tokens']);
     expect(retry !== undefined && 'retryFor' in retry).toBe(false);
   });
@@ -35,6 +35,6 @@ describe('prepareWithLimitRetry', () => {
     const call = prepareWithLimitRetry(atLimit(false), 64000, false);
     expect(call.retryFor?.(400, vllmRoom(1023))).toBeUndefined();
     const retry = call.retryFor?.(400, vllmRoom(30000));
-    expect(retry === undefined ? undefined : JSON.parse(retry.body)).toMatchObject({ max_tokens: 30000 });
+    expect(retry === undefined ? undefined : JSON.parse(Buffer.from(retry.body).toString('utf8'))).toMatchObject({ max_tokens: 30000 });
   });
 });

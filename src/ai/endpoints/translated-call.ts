@@ -11,11 +11,14 @@ import { TranslatingRelay } from '../exchange/translating-relay.ts';
 import { statedOutputLimit } from '../providers/stated-output-limit.ts';
 import type { AiTranslator } from '../translate/translator.ts';
 
+/** A translated call: its body is always text the gateway serialized. */
+export type TranslatedPreparedCall = PreparedCall & { readonly body: string };
+
 /**
  * A PreparedCall with `retryFor`: after an error answer (status, body text), the call to send instead to
  * the same target and key, once (the retry has no `retryFor`), or undefined.
  */
-export type RetryablePreparedCall = PreparedCall & {
+export type RetryablePreparedCall = TranslatedPreparedCall & {
   readonly retryFor?: (status: number, bodyText: string) => PreparedCall | undefined;
 };
 
@@ -23,7 +26,7 @@ export type RetryablePreparedCall = PreparedCall & {
 export type CallAtLimit = (maxOutputTokens: number) => TranslatedCall;
 
 export interface TranslatedCall {
-  readonly call: PreparedCall;
+  readonly call: TranslatedPreparedCall;
   /** The output limit in the upstream body (`max_tokens` / `max_completion_tokens`). */
   readonly sentMaxTokens: number | undefined;
 }

@@ -21,7 +21,7 @@ export interface AiLocationSettings {
 
 /** One attempt's request: the upstream body and the relay that turns the answer into the client's dialect. */
 export interface PreparedCall {
-  readonly body: string;
+  readonly body: string | Uint8Array;
   readonly relay: ResponseRelay;
   /** Client parameters dropped or clamped by a translation (for `x-louai-dropped-params`). */
   readonly dropped: readonly string[];

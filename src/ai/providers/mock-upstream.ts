@@ -12,6 +12,7 @@ import { parseChatRequest } from '../chat-request.ts';
 import { createMockReply, estimateTokens, type MockReply } from '../mock-provider.ts';
 import { KeyRing } from '../routing/key-ring.ts';
 import type { Provider, UpstreamCall, UpstreamOperation, UpstreamReply } from './provider.ts';
+import { utf8Text } from '../../lib/utf8-text.ts';
 
 type MockConfig = Extract<ProviderConfig, { type: 'mock' }>;
 
@@ -49,7 +50,7 @@ export class MockUpstream implements Provider {
   noteErrorAnswer(): void {}
 
   send(call: UpstreamCall): Promise<UpstreamReply> {
-    const body: unknown = JSON.parse(call.body);
+    const body: unknown = JSON.parse(typeof call.body === 'string' ? call.body : utf8Text(call.body));
     if (call.operation === 'embeddings') return Promise.resolve(textReply(JSON.stringify(embeddingsFor(body, call.clientModel)), JSON_HEADERS));
     const request = parseChatRequest(body);
     const reply = createMockReply(request, this.#config);

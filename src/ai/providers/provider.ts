@@ -20,8 +20,8 @@ export interface UpstreamCall {
   readonly upstreamModel: string;
   /** The model name the client sent (the built-in mock reports it back). */
   readonly clientModel: string;
-  /** The JSON request body in the provider's dialect. */
-  readonly body: string;
+  /** The JSON request body in the provider's dialect (bytes: a passthrough body edited in place). */
+  readonly body: string | Uint8Array;
   /**
    * Streams get the response-head timeout and their body as it comes; non-streaming answers (head sent
    * when done) the total timeout, and the reply resolves once their whole body is there (`whole`).
