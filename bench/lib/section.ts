@@ -107,6 +107,16 @@ export function openAiBody(model: string, stream: boolean): string {
     : `{"model":"${model}","messages":${CHAT_MESSAGES}}`;
 }
 
+/**
+ * A coding agent's request (~300 KB): a long conversation of messages with code-like text (quotes, backslashes,
+ * line breaks), streamed, usage asked for. The model member comes first, as the SDKs send it.
+ */
+export function largeOpenAiBody(model: string): string {
+  const text = (i: number): string => `Step ${i}: in src/module-${i}.ts the function "parse" reads C:\\work\\file and returns {"ok": true}.\n`.repeat(24);
+  const messages = Array.from({ length: 120 }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: text(i) }));
+  return JSON.stringify({ model, stream: true, stream_options: { include_usage: true }, messages });
+}
+
 /** The same conversation as an Anthropic Messages request. */
 export function anthropicBody(model: string, stream: boolean): string {
   return `{"model":"${model}","max_tokens":1024,"system":"You are a helpful assistant.",${stream ? '"stream":true,' : ''}` +

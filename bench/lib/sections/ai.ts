@@ -6,9 +6,10 @@
  *     Anthropic client → OpenAI upstream (translations). Each is compared with the references of its upstream
  *     dialect: the proxy receives the same bytes from the mock in every row of a dialect.
  * Streams of 50 token events, back to back (burst, 50 connections) and 20 ms apart (paced, 100 connections);
- * time to first token at one connection; non-streaming requests at 50 connections. Each of the four is taken
- * for every row in turn (rows rotated per repetition) before the next starts, so a row and its reference are
- * measured seconds apart.
+ * time to first token at one connection; non-streaming requests at 50 connections; and, for the OpenAI
+ * passthrough and its references, time to first token with a coding agent's 300 KB request body (what the
+ * gateway's body handling costs where it matters). Each test is taken for every row in turn (rows rotated per
+ * repetition) before the next starts, so a row and its reference are measured seconds apart.
  * CPU per event is per *upstream* event, so a translation that emits a different number of events is not
  * favoured or penalised by it: proxy CPU ÷ (client events × upstream events per stream ÷ client events per stream).
  */
@@ -18,7 +19,7 @@ import { fmt, pct, renderGoalTable, withRange } from '../format.ts';
 import type { Goal } from '../format.ts';
 import { aiConfig } from '../louailink-configs.ts';
 import { stopGroup } from '../processes.ts';
-import { anthropicBody, openAiBody, rotate, writeBody } from '../section.ts';
+import { anthropicBody, largeOpenAiBody, openAiBody, rotate, writeBody } from '../section.ts';
 import type { Section, SectionEnv, SectionOutcome } from '../section.ts';
 import { median } from '../stats.ts';
 import { startLouailink, startTarget } from '../targets.ts';
@@ -80,6 +81,8 @@ interface RowBodies {
   burst: string;
   paced: string;
   ns: string;
+  /** OpenAI client and upstream only: the 300 KB request. */
+  large: string | undefined;
 }
 
 interface AiRep {
@@ -90,6 +93,8 @@ interface AiRep {
   c1: SseResult;
   paced: SseResult | undefined;
   ns: WrkResult | undefined;
+  /** TTFT at one connection with the 300 KB request (OpenAI client and upstream only). */
+  c1Large: SseResult | undefined;
 }
 
 function bodiesFor(work: string, row: Row): RowBodies {
@@ -99,7 +104,12 @@ function bodiesFor(work: string, row: Row): RowBodies {
     burst: writeBody(work, name('n50-d0', true), body(row.model('n50-d0'), true)),
     paced: writeBody(work, name('n50-d20', true), body(row.model('n50-d20'), true)),
     ns: writeBody(work, name('n1-d0', false), body(row.model('n1-d0'), false)),
+    large: hasLargeRequest(row) ? writeBody(work, `${name('n50-d0', true)}-large`, largeOpenAiBody(row.model('n50-d0'))) : undefined,
   };
+}
+
+function hasLargeRequest(row: Row): boolean {
+  return row.client === 'openai' && row.upstream === 'openai';
 }
 
 /** CPU µs per upstream event (see the module comment); undefined for direct. */
@@ -110,8 +120,8 @@ function cpuPerUpstreamEvent(row: Row, sse: SseResult | undefined): number | und
 }
 
 /** The four measurements of a row; each is taken for every row in turn before the next one starts. */
-type Step = 'burst' | 'c1' | 'paced' | 'ns';
-const STEPS: readonly Step[] = ['burst', 'c1', 'paced', 'ns'];
+type Step = 'burst' | 'c1' | 'paced' | 'ns' | 'c1Large';
+const STEPS: readonly Step[] = ['burst', 'c1', 'paced', 'ns', 'c1Large'];
 
 /** Warm-up (JIT, pools) once; the proxies keep running between repetitions. */
 async function warmUp(env: SectionEnv, row: Row, target: RunningTarget, bodies: RowBodies): Promise<void> {
@@ -138,14 +148,23 @@ async function measureStep(env: SectionEnv, step: Step, row: Row, target: Runnin
       return isProxy ? guard.measured('ai paced', () => runSse(ctx, target, { ...common, conns: 100, durationS: quick ? 1.5 : PACED_WINDOW_S, warmupS: 1.2, rampS: 1, bodyFile: bodies.paced })) : undefined;
     case 'ns':
       return row.hasNonStreaming ? guard.measured('ai ns-c50', () => runWrk(ctx, target, 50, quick ? 2 : NS_WINDOW_S, bodies.ns, { path: common.path, header: common.headers[0] })) : undefined;
+    case 'c1Large': {
+      const large = bodies.large;
+      return large === undefined ? undefined : guard.measured('ai c1 large', () => runSse(ctx, target, { ...common, conns: 1, durationS: quick ? 1 : 1.5, warmupS: 0.3, rampS: 0, bodyFile: large }));
+    }
   }
 }
 
+function errorsOf(r: AiRep): number {
+  return (r.burst?.errors ?? 0) + r.c1.errors + (r.paced?.errors ?? 0) + (r.ns?.errors ?? 0) + (r.c1Large?.errors ?? 0);
+}
+
 function logRep(env: SectionEnv, row: Row, r: AiRep): void {
-  const { burst, c1, paced, ns } = r;
-  const errors = (burst?.errors ?? 0) + c1.errors + (paced?.errors ?? 0) + (ns?.errors ?? 0);
+  const { burst, c1, paced, ns, c1Large } = r;
+  const errors = errorsOf(r);
   env.log(`  ${row.id}: burst ${fmt(cpuPerUpstreamEvent(row, burst) ?? Number.NaN, 2)} µs/event, paced ${fmt(cpuPerUpstreamEvent(row, paced) ?? Number.NaN, 1)} µs/event, ` +
-    `TTFT ${c1.ttftP50Ms.toFixed(3)} ms${ns === undefined ? '' : `, ${Math.round(ns.rps)} req/s`}${errors > 0 ? `, ${errors} errors` : ''}`);
+    `TTFT ${c1.ttftP50Ms.toFixed(3)} ms${c1Large === undefined ? '' : ` (300 KB request ${c1Large.ttftP50Ms.toFixed(3)} ms)`}` +
+    `${ns === undefined ? '' : `, ${Math.round(ns.rps)} req/s`}${errors > 0 ? `, ${errors} errors` : ''}`);
 }
 
 type Metric = (row: Row, r: AiRep) => number | undefined;
@@ -153,6 +172,7 @@ const M = {
   burst: (row, r) => cpuPerUpstreamEvent(row, r.burst),
   paced: (row, r) => cpuPerUpstreamEvent(row, r.paced),
   ttftUs: (_row, r) => r.c1.ttftP50Ms * 1000,
+  largeTtftUs: (_row, r) => (r.c1Large === undefined ? undefined : r.c1Large.ttftP50Ms * 1000),
   rps: (_row, r) => r.ns?.rps,
   cpuReq: (_row, r) => r.ns?.cpuUsPerReq,
 } satisfies Record<string, Metric>;
@@ -213,7 +233,7 @@ function render(results: readonly AiRep[]): string {
     const paced = rs.flatMap((r) => (r.paced === undefined ? [] : [r.paced]));
     const pacedTtft = isProxy ? `${fmt(median(paced.map((p) => p.ttftP50Ms)), 2)} / ${fmt(median(paced.map((p) => p.ttftP99Ms)), 2)}` : '–';
     const eventsPerStream = fmt(median(rs.map((r) => r.burst?.eventsPerStream ?? r.c1.eventsPerStream)), 1);
-    const errors = rs.reduce((n, r) => n + (r.burst?.errors ?? 0) + r.c1.errors + (r.paced?.errors ?? 0) + (r.ns?.errors ?? 0), 0);
+    const errors = rs.reduce((n, r) => n + errorsOf(r), 0);
     lines.push(`| ${row.label} | ${withRange(valuesOf(results, row, M.burst), 2)} | ${toNm(M.burst)} | ${toNginx(M.burst)} ` +
       `| ${withRange(valuesOf(results, row, M.paced), 1)} | ${toNm(M.paced)} | ${toNginx(M.paced)} ` +
       `| ${fmt(median(valuesOf(results, row, M.ttftUs)) / 1000, 3)} | ${isProxy ? withRange(addedTtftUs(results, row)) : '–'} | ${ttftMinusNm} ` +
@@ -229,6 +249,21 @@ function render(results: readonly AiRep[]): string {
     const nm = reference('node-minimal', row.upstream);
     lines.push(`| ${row.label} | ${withRange(valuesOf(results, row, M.rps))} | ${row.kind === 'louailink' ? pct(relative(results, row, nm, M.rps)) : '–'} | ${withRange(valuesOf(results, row, M.cpuReq), 1)} ` +
       `| ${row.kind === 'louailink' ? pct(relative(results, row, nm, M.cpuReq)) : '–'} | ${fmt(median(rs.map((r) => (r.ns?.p50Us ?? 0) / 1000)), 2)} / ${fmt(median(rs.map((r) => (r.ns?.p99Us ?? 0) / 1000)), 2)} |`);
+  }
+  const largeRows = rows.filter((row) => valuesOf(results, row, M.largeTtftUs).length > 0);
+  if (largeRows.length > 0) {
+    lines.push('');
+    lines.push('Time to first token at one connection with a coding agent\'s 300 KB request body (OpenAI client → OpenAI upstream; report, no goal):');
+    lines.push('');
+    lines.push('| row | TTFT p50 ms | added µs (− direct) | − node-minimal µs |');
+    lines.push('|---|---|---|---|');
+    const direct = reference('direct', 'openai');
+    const nm = reference('node-minimal', 'openai');
+    for (const row of largeRows) {
+      const isProxy = row.kind !== 'direct';
+      lines.push(`| ${row.label} | ${fmt(median(valuesOf(results, row, M.largeTtftUs)) / 1000, 3)} ` +
+        `| ${isProxy ? fmt(relative(results, row, direct, M.largeTtftUs, true)) : '–'} | ${isProxy && row.kind !== 'node-minimal' ? fmt(relative(results, row, nm, M.largeTtftUs, true)) : '–'} |`);
+    }
   }
   lines.push('');
   lines.push('Goals (issue 4; louailink against node-minimal forwarding the same upstream stream in the same run):');
@@ -313,7 +348,15 @@ async function runAi(env: SectionEnv): Promise<SectionOutcome> {
       for (const row of rows) {
         const steps = taken.get(row.id);
         if (steps === undefined || failed.has(row.id) || steps.c1 === undefined) continue;
-        const result: AiRep = { rep, row: row.id, burst: steps.burst as SseResult | undefined, c1: steps.c1 as SseResult, paced: steps.paced as SseResult | undefined, ns: steps.ns as WrkResult | undefined };
+        const result: AiRep = {
+          rep,
+          row: row.id,
+          burst: steps.burst as SseResult | undefined,
+          c1: steps.c1 as SseResult,
+          paced: steps.paced as SseResult | undefined,
+          ns: steps.ns as WrkResult | undefined,
+          c1Large: steps.c1Large as SseResult | undefined,
+        };
         logRep(env, row, result);
         results.push(result);
         env.raw(result);
@@ -322,7 +365,7 @@ async function runAi(env: SectionEnv): Promise<SectionOutcome> {
   } finally {
     for (const t of targets.values()) if (t.proc !== undefined) await stopGroup(t.proc);
   }
-  const foreign = results.flatMap((r) => [r.burst?.foreignCores, r.c1.foreignCores, r.paced?.foreignCores, r.ns?.foreignCores])
+  const foreign = results.flatMap((r) => [r.burst?.foreignCores, r.c1.foreignCores, r.paced?.foreignCores, r.ns?.foreignCores, r.c1Large?.foreignCores])
     .filter((v): v is number => v !== undefined);
   return { markdown: render(results), foreign, skipped };
 }
