@@ -4,8 +4,8 @@
  * Everything else stays as the client wrote it (layout, member order, numbers as written).
  *
  * The passthrough sends request bodies this way instead of `JSON.stringify({ ...body, model })`, which for
- * the 300 KB bodies coding agents send took about 0.8 ms per request; the native string searches here
- * take a tenth of that, and for small bodies less than the serialization too.
+ * the 300 KB bodies coding agents send took about 1 ms per request with the encoding after it; the native
+ * searches here take about 0.2 ms, and a small body costs the same either way.
  *
  * How a member is found without walking the structure: the caller parsed the same text (the parsed object
  * says which names are present at the top level). When the quoted name occurs exactly once in the text
