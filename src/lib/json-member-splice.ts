@@ -15,24 +15,13 @@
  * parsed body instead. Names are lower-case ASCII letters and `_`.
  */
 
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-syntax.ts';
+
 /** A member to set: its name, and its new value as JSON text (e.g. `JSON.stringify(model)`). */
 export type MemberEdit = readonly [name: string, valueJson: string];
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-function isWhitespace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
-
 function skipWhitespace(text: string, at: number): number {
-  while (isWhitespace(text.charCodeAt(at))) at++;
+  while (isJsonWhitespace(text.charCodeAt(at))) at++;
   return at;
 }
 
@@ -61,7 +50,7 @@ function valueEnd(text: string, start: number): number {
       continue;
     }
     if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
-    else if (code === CLOSE_BRACE || code === CLOSE_BRACKET || code === COMMA || isWhitespace(code)) {
+    else if (code === CLOSE_BRACE || code === CLOSE_BRACKET || code === COMMA || isJsonWhitespace(code)) {
       // A scalar ends at the first separator; an object or array at its own closing bracket.
       if (depth === 0) return at;
       if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
@@ -113,7 +102,7 @@ interface Piece {
 function planEdits(source: string, body: Readonly<Record<string, unknown>>, edits: readonly MemberEdit[]): Piece[] | undefined {
   const open = skipWhitespace(source, 0);
   let closing = source.length - 1;
-  while (closing > open && isWhitespace(source.charCodeAt(closing))) closing--;
+  while (closing > open && isJsonWhitespace(source.charCodeAt(closing))) closing--;
   if (source.charCodeAt(open) !== OPEN_BRACE || source.charCodeAt(closing) !== CLOSE_BRACE) return undefined;
   if (edits.some(([name]) => Object.hasOwn(body, name)) && NAME_CHAR_ESCAPE_RE.test(source)) return undefined;
   const pieces: Piece[] = [];

@@ -7,24 +7,14 @@
  * over, and a name inside a string is never one (its quotes would be escaped).
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-function isWhitespace(byte: number | undefined): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-syntax.ts';
 
 /** The first and last non-whitespace positions (-1 when the input is blank). */
 function trimmedBounds(bytes: Uint8Array): [number, number] {
   let first = 0;
-  while (first < bytes.length && isWhitespace(bytes[first])) first++;
+  while (first < bytes.length && isJsonWhitespace(bytes[first])) first++;
   let last = bytes.length - 1;
-  while (last >= first && isWhitespace(bytes[last])) last--;
+  while (last >= first && isJsonWhitespace(bytes[last])) last--;
   return first > last ? [-1, -1] : [first, last];
 }
 
@@ -44,7 +34,7 @@ function stringStart(bytes: Uint8Array, closing: number, floor: number): number 
 
 function nextNonWhitespace(bytes: Uint8Array, from: number): number {
   let at = from;
-  while (isWhitespace(bytes[at])) at++;
+  while (isJsonWhitespace(bytes[at])) at++;
   return at;
 }
 
@@ -93,7 +83,7 @@ export function findTailObjectMember(bytes: Uint8Array, name: string): TailMembe
       depth--;
       if (depth === 0) return NOT_OBJECT;
       if (depth === 1) valueStart = byte === OPEN_BRACE ? at : -1;
-    } else if (depth === 1 && byte !== COLON && !isWhitespace(byte)) {
+    } else if (depth === 1 && byte !== COLON && !isJsonWhitespace(byte)) {
       // A comma or a scalar value at the top level: the object seen before is not the next key's value.
       valueStart = -1;
     }
