@@ -30,6 +30,17 @@ beforeEach(() => {
   h.anthropicMock.reset();
 });
 
+/** POSTs a chat-completions body exactly as given (the SDK would serialize it anew); the response status. */
+async function postChat(body: string): Promise<number> {
+  const response = await fetch(`${h.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
 function expectNoClientCredential(headers: Readonly<Record<string, string>>): void {
   expect(JSON.stringify(headers)).not.toContain(CLIENT_KEY);
 }
@@ -86,12 +97,7 @@ describe('OpenAI client → OpenAI-compatible provider', () => {
     h.openaiMock.setScript(text('ok'));
     // A number no float holds exactly (JSON.parse + JSON.stringify would send 12345678901234567000) and the client layout.
     const sent = '{\n  "model": "mini",\n  "messages": [ {"role": "user", "content": "say \\"hi\\""} ],\n  "seed": 12345678901234567890\n}';
-    const response = await fetch(`${h.baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
-      body: sent,
-    });
-    expect(response.status).toBe(200);
+    expect(await postChat(sent)).toBe(200);
     expect(h.openaiMock.requests[0]?.rawBody).toBe(sent.replace('"mini"', '"gpt-4o-mini-2024-07-18"'));
   });
 
@@ -100,24 +106,14 @@ describe('OpenAI client → OpenAI-compatible provider', () => {
     const messages = Array.from({ length: 40 }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `Schritt ${i}: "grüße" \\ ✓ `.repeat(40) }));
     const sent = JSON.stringify({ messages, model: 'mini', seed: 12345678901234567890n.toString() }, null, 1).replace('"12345678901234567890"', '12345678901234567890');
     expect(Buffer.byteLength(sent)).toBeGreaterThan(32 * 1024);
-    const response = await fetch(`${h.baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
-      body: sent,
-    });
-    expect(response.status).toBe(200);
+    expect(await postChat(sent)).toBe(200);
     expect(h.openaiMock.requests[0]?.rawBody).toBe(sent.replace('"mini"', '"gpt-4o-mini-2024-07-18"'));
   });
 
   it('sends one model member when the client repeats the key, the one it was routed by', async () => {
     h.openaiMock.setScript(text('ok'));
     // JSON.parse routes on the last copy; an upstream that kept the first must not see the client's other name.
-    const response = await fetch(`${h.baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
-      body: '{"model":"gpt-4o-2024-11-20","messages":[{"role":"user","content":"x"}],"model":"mini"}',
-    });
-    expect(response.status).toBe(200);
+    expect(await postChat('{"model":"gpt-4o-2024-11-20","messages":[{"role":"user","content":"x"}],"model":"mini"}')).toBe(200);
     expect(h.openaiMock.requests[0]?.rawBody).toBe('{"model":"gpt-4o-mini-2024-07-18","messages":[{"role":"user","content":"x"}]}');
   });
 
