@@ -73,8 +73,8 @@ let isProcessRegistryLoading = false;
  */
 const PROCESS_METRICS_DELAY_MS = 1_000;
 /**
- * How often the event-loop lag is sampled. prom-client's default (10 ms) wakes an idle worker about 200 times a
- * second (0.7 % of a core each, measured); at 100 ms the lag percentiles still rest on 150 samples per
+ * How often the event-loop lag is sampled. prom-client's default (10 ms) woke an idle worker about 200 times a
+ * second (0.7 % of a core per idle worker, measured); at 100 ms the lag percentiles still rest on 150 samples per
  * 15 s scrape, and an idle worker wakes about 20 times a second.
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
