@@ -187,8 +187,8 @@ function valuesOf(results: readonly AiRep[], row: Row, metric: Metric): number[]
   return results.filter((r) => r.row === row.id).map((r) => metric(row, r)).filter((v): v is number => v !== undefined && Number.isFinite(v));
 }
 
-/** Median over repetitions of metric(a) ÷ metric(b), or a − b when `diff`. */
-function relative(results: readonly AiRep[], a: Row, b: Row, metric: Metric, diff = false): number {
+/** Per repetition (in order): metric(a) ÷ metric(b), or a − b when `diff`. */
+function perRepetition(results: readonly AiRep[], a: Row, b: Row, metric: Metric, diff = false): number[] {
   const out: number[] = [];
   for (const ra of results.filter((r) => r.row === a.id)) {
     const rb = results.find((r) => r.row === b.id && r.rep === ra.rep);
@@ -196,7 +196,12 @@ function relative(results: readonly AiRep[], a: Row, b: Row, metric: Metric, dif
     const vb = rb === undefined ? undefined : metric(b, rb);
     if (va !== undefined && vb !== undefined) out.push(diff ? va - vb : va / vb);
   }
-  return median(out);
+  return out;
+}
+
+/** Median over repetitions of metric(a) ÷ metric(b), or a − b when `diff`. */
+function relative(results: readonly AiRep[], a: Row, b: Row, metric: Metric, diff = false): number {
+  return median(perRepetition(results, a, b, metric, diff));
 }
 
 const reference = (kind: Kind, d: Dialect): Row => rowById(`${kind} ${d}`);
@@ -269,7 +274,23 @@ function render(results: readonly AiRep[]): string {
   lines.push('Goals (issue 4; louailink against node-minimal forwarding the same upstream stream in the same run):');
   lines.push('');
   lines.push(renderGoalTable(goals(results, measured)));
+  lines.push('');
+  lines.push(spreadLine(results, measured));
   return lines.join('\n');
+}
+
+/**
+ * The passthrough goals' ratio in each repetition: the medians above hide how far single repetitions spread
+ * on a shared VM, which says how firmly a goal is met.
+ */
+function spreadLine(results: readonly AiRep[], measured: readonly Row[]): string {
+  const parts: string[] = [];
+  for (const row of measured.filter((r) => r.kind === 'louailink' && r.upstream === r.client)) {
+    const nm = reference('node-minimal', row.upstream);
+    const list = (metric: Metric): string => perRepetition(results, row, nm, metric).map((v) => fmt(v * 100)).join(', ');
+    parts.push(`non-streaming req/s ÷ node-minimal ${list(M.rps)} %; CPU per event burst ${list(M.burst)} %, paced ${list(M.paced)} %`);
+  }
+  return parts.length === 0 ? '' : `Passthrough ratios per repetition, in order: ${parts.join('; ')}.`;
 }
 
 function goals(results: readonly AiRep[], measured: readonly Row[]): Goal[] {
