@@ -22,7 +22,9 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
+import { loadConfig } from '../src/config/load.ts';
 import { workerExecArgv } from '../src/master/worker-exec-argv.ts';
 import { aiConfig } from './lib/louailink-configs.ts';
 import { findFreePort, spawnGroup, stopGroup } from './lib/processes.ts';
@@ -94,9 +96,9 @@ function dumpedInstructions(work: string, target: Target, tag: string): number {
 
 async function window(work: string, targets: readonly Target[], tag: string, loaded: boolean): Promise<number[][]> {
   for (const t of targets) control(t, 'zero');
-  const requests = loaded ? await wrkAll(targets, WINDOW_S) : await new Promise<number[]>((r) => setTimeout(() => r(targets.map(() => 0)), WINDOW_S * 1000));
+  const requests = loaded ? await wrkAll(targets, WINDOW_S) : await sleep(WINDOW_S * 1000, targets.map(() => 0));
   for (const t of targets) control(t, 'dump', `${tag}-${t.name}`);
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
   return targets.map((t, i) => [dumpedInstructions(work, t, `${tag}-${t.name}`), requests[i] ?? 0]);
 }
 
@@ -117,7 +119,10 @@ async function main(): Promise<void> {
     mkdirSync(configDir);
     writeFileSync(join(configDir, 'louailink.yaml'), aiConfig(llPort, ctx.mockPort, ['n1-d0']));
     const llBody = writeBody(work, 'louailink', openAiBody('gpt-n1-d0', false));
-    const ll = spawnGroup('valgrind', [...callgrind('louailink'), process.execPath, ...workerExecArgv({ semi_space_size: 64 * 2 ** 20 }, []),
+    // The V8 flags a worker of this config would get (its semi-space from basic.semi_space_size and the default).
+    const loaded = await loadConfig(configDir);
+    if (!loaded.ok) throw new Error(`bench config rejected: ${JSON.stringify(loaded.issues)}`);
+    const ll = spawnGroup('valgrind', [...callgrind('louailink'), process.execPath, ...workerExecArgv(loaded.loaded.config.basic, []),
       join(ROOT, 'bin/louailink'), '-c', configDir, '--workers', '0'], { output: join(work, 'louailink.log'), env: { ...process.env, NODE_ENV: 'production' } });
     targets.push({ name: 'louailink', port: llPort, bodyFile: llBody, proc: ll });
     for (const t of targets) {
