@@ -111,6 +111,32 @@ export async function runWrk(ctx: BenchContext, target: RunningTarget, conns: nu
   };
 }
 
+/**
+ * One result from windows of the same test taken at different moments: requests and time summed, CPU per
+ * request weighted by requests, the median p50 and the worst p99, the most foreign load seen.
+ */
+export function combineWrkResults(parts: readonly WrkResult[]): WrkResult {
+  if (parts.length === 1) return parts[0] as WrkResult;
+  let requests = 0;
+  let seconds = 0;
+  let cpuUs = 0;
+  for (const part of parts) {
+    requests += part.requests;
+    seconds += part.rps > 0 ? part.requests / part.rps : 0;
+    cpuUs += part.cpuUsPerReq * part.requests;
+  }
+  const p50s = parts.map((part) => part.p50Us).sort((a, b) => a - b);
+  return {
+    rps: seconds > 0 ? requests / seconds : 0,
+    requests,
+    p50Us: p50s[Math.floor(p50s.length / 2)] ?? 0,
+    p99Us: Math.max(...parts.map((part) => part.p99Us)),
+    errors: parts.reduce((n, part) => n + part.errors, 0),
+    cpuUsPerReq: requests > 0 ? cpuUs / requests : 0,
+    foreignCores: Math.max(...parts.map((part) => part.foreignCores)),
+  };
+}
+
 export interface SseOptions {
   conns: number;
   durationS: number;
