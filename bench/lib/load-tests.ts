@@ -9,6 +9,7 @@ import { liveGroupIds, spawnGroup, stopGroup } from './processes.ts';
 import type { GroupProcess } from './processes.ts';
 import { readMachineBusyTicks, readSelfAndChildrenTicks, sampleGroups, TICK_US } from './proc-stats.ts';
 import { readOpenStreams } from './http-probe.ts';
+import { median } from './stats.ts';
 import { LOAD_CPU } from './targets.ts';
 import type { BenchContext, RunningTarget } from './targets.ts';
 
@@ -116,7 +117,6 @@ export async function runWrk(ctx: BenchContext, target: RunningTarget, conns: nu
  * request weighted by requests, the median p50 and the worst p99, the most foreign load seen.
  */
 export function combineWrkResults(parts: readonly WrkResult[]): WrkResult {
-  if (parts.length === 1) return parts[0] as WrkResult;
   let requests = 0;
   let seconds = 0;
   let cpuUs = 0;
@@ -125,11 +125,10 @@ export function combineWrkResults(parts: readonly WrkResult[]): WrkResult {
     seconds += part.rps > 0 ? part.requests / part.rps : 0;
     cpuUs += part.cpuUsPerReq * part.requests;
   }
-  const p50s = parts.map((part) => part.p50Us).sort((a, b) => a - b);
   return {
     rps: seconds > 0 ? requests / seconds : 0,
     requests,
-    p50Us: p50s[Math.floor(p50s.length / 2)] ?? 0,
+    p50Us: median(parts.map((part) => part.p50Us)),
     p99Us: Math.max(...parts.map((part) => part.p99Us)),
     errors: parts.reduce((n, part) => n + part.errors, 0),
     cpuUsPerReq: requests > 0 ? cpuUs / requests : 0,

@@ -369,7 +369,7 @@ async function runAi(env: SectionEnv): Promise<SectionOutcome> {
             try {
               const result = await measureStep(env, step, row, target, rowBodies);
               if (result === undefined) continue;
-              if (step === 'ns') nsSlices.set(row.id, [...(nsSlices.get(row.id) ?? []), result as WrkResult]);
+              if (step === 'ns') nsSlices.set(row.id, (nsSlices.get(row.id) ?? []).concat(result as WrkResult));
               else taken.set(row.id, { ...taken.get(row.id), [step]: result });
             } catch (err) {
               failed.add(row.id);
