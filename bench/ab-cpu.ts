@@ -7,8 +7,9 @@
  * Why: on this shared VM the CPU time of one request drifts by up to 2× within minutes (docs/benchmarks.md), so
  * two windows taken a few seconds apart disagree by more than the change being measured. Here A and B take turns
  * in short wrk windows (the order flips every pair, so neither always runs on the warmer machine), each pair
- * gives one ratio A ÷ B, and the result is the median ratio with a bootstrap 95 % interval. An A/A run (the same
- * build twice) read 100.9 % [96.6, 103.2] with 30 pairs of 1 s.
+ * gives one ratio A ÷ B, and the result is the median ratio with a bootstrap 95 % interval. An A/A run (two
+ * processes of one build, started together) read 102.9 % [95.5, 106.7] with 24 pairs of 1 s. Two processes of one
+ * build can also stay 10 % apart (V8 decides differently in each): confirm a result with a second pair.
  *
  * CPU time is the on-CPU time of every thread of every process listening on the URL's port (a louailink master
  * and its workers; node's helper threads), read from /proc/<pid>/task/<tid>/schedstat in nanoseconds. The load
