@@ -20,8 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawnGroup } from './lib/processes.ts';
-import { LOAD_CPU } from './lib/targets.ts';
+import { wrkPost } from './lib/load-tests.ts';
 import { bootstrapMedianInterval, median } from './lib/stats.ts';
 
 const { values } = parseArgs({
@@ -65,16 +64,8 @@ function cpuNs(pids: readonly number[]): number {
 /** One wrk window against `side`; returns on-CPU ns per request. */
 async function window(side: Side, seconds: number, bodyFile: string): Promise<number> {
   const before = cpuNs(side.pids);
-  const proc = spawnGroup('wrk', ['-t1', `-c${values.connections}`, `-d${seconds}s`, '-s', join(ROOT, 'bench/post.lua'), side.url],
-    { cpus: LOAD_CPU, output: 'pipe', env: { ...process.env, BODY_FILE: bodyFile, HEADER: '' } });
-  let out = '';
-  proc.child.stdout?.setEncoding('utf8');
-  proc.child.stdout?.on('data', (chunk: string) => { out += chunk; });
-  await proc.exited;
+  const wrk = await wrkPost(ROOT, side.url, Number(values.connections), seconds, bodyFile);
   const spent = cpuNs(side.pids) - before;
-  const line = out.split('\n').find((l) => l.startsWith('WRK_JSON '));
-  if (line === undefined) throw new Error(`wrk printed no summary for ${side.url}:\n${out.slice(-500)}`);
-  const wrk = JSON.parse(line.slice('WRK_JSON '.length)) as { requests: number; errors: number; non2xx: number };
   if (wrk.errors + wrk.non2xx > 0) throw new Error(`${side.url}: ${wrk.errors} errors, ${wrk.non2xx} non-2xx answers`);
   return spent / wrk.requests;
 }

@@ -72,7 +72,8 @@ export interface WrkResult {
   foreignCores: number;
 }
 
-interface WrkJson {
+/** The summary line bench/post.lua prints when wrk ends. */
+export interface WrkJson {
   requests: number;
   duration_us: number;
   errors: number;
@@ -88,19 +89,25 @@ export interface WrkOptions {
   header?: string;
 }
 
+/**
+ * One wrk run on the load CPU: POSTs `bodyFile` (plus the optional `header`, "name: value") to `url` for `durationS`
+ * whole seconds over `conns` connections, and returns bench/post.lua's summary.
+ */
+export async function wrkPost(root: string, url: string, conns: number, durationS: number, bodyFile: string, header = ''): Promise<WrkJson> {
+  const proc = spawnGroup('wrk', ['-t1', `-c${conns}`, `-d${durationS}s`, '--timeout', '10s', '-s', join(root, 'bench/post.lua'), url],
+    { cpus: LOAD_CPU, output: 'pipe', env: { ...process.env, BODY_FILE: bodyFile, HEADER: header } });
+  return parseTagged<WrkJson>(await runToEnd(proc, durationS * 1000 + 15_000), 'WRK_JSON');
+}
+
 /** `durationS` is rounded to whole seconds (wrk's -d takes no fractions). */
 export async function runWrk(ctx: BenchContext, target: RunningTarget, conns: number, durationS: number, bodyFile: string,
   options: WrkOptions = {}): Promise<WrkResult> {
   durationS = Math.max(1, Math.round(durationS));
   const load = new ForeignLoad();
   const ticks0 = proxyTicks(target);
-  const proc = spawnGroup('wrk', ['-t1', `-c${conns}`, `-d${durationS}s`, '--timeout', '10s', '-s', join(ctx.root, 'bench/post.lua'),
-    `http://127.0.0.1:${target.port}${options.path ?? '/v1/chat/completions'}`],
-  { cpus: LOAD_CPU, output: 'pipe', env: { ...process.env, BODY_FILE: bodyFile, HEADER: options.header ?? '' } });
-  const out = await runToEnd(proc, durationS * 1000 + 15_000);
+  const wrk = await wrkPost(ctx.root, `http://127.0.0.1:${target.port}${options.path ?? '/v1/chat/completions'}`, conns, durationS, bodyFile, options.header);
   const ticks = proxyTicks(target) - ticks0;
   const foreignCores = load.cores();
-  const wrk = parseTagged<WrkJson>(out, 'WRK_JSON');
   return {
     rps: wrk.requests / (wrk.duration_us / 1e6),
     requests: wrk.requests,

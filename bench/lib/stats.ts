@@ -35,7 +35,6 @@ export function bootstrapMedianInterval(values: readonly number[], level: number
     for (let i = 0; i < values.length; i++) sample[i] = values[Math.floor(random() * values.length)] ?? 0;
     medians.push(median(sample));
   }
-  medians.sort((x, y) => x - y);
   const tail = (1 - level) / 2;
   return [percentile(medians, 100 * tail), percentile(medians, 100 * (1 - tail))];
 }
