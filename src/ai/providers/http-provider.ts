@@ -11,7 +11,7 @@
  */
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
-import { KeyRing } from '../routing/key-ring.ts';
+import { KeyRing, type ProviderKey } from '../routing/key-ring.ts';
 import { dispatchCall } from './dispatched-call.ts';
 import type { Provider, UpstreamCall, UpstreamOperation, UpstreamReply } from './provider.ts';
 import { statedOutputLimit } from './stated-output-limit.ts';
@@ -35,6 +35,14 @@ export class HttpProvider implements Provider {
   /** The base URL's path without a trailing slash ("/v1", "/api/paas/v4", ""). */
   readonly #basePath: string;
   readonly #extraHeaders: Readonly<Record<string, string>>;
+  /**
+   * The whole header list of a call by key id (`""`: a provider without keys), built once: undici takes a
+   * flat [name, value, …] array as it is, so an OpenAI or Azure call allocates no headers at all. Anthropic
+   * calls that carry the client's `anthropic-version` or `anthropic-beta` build theirs per call.
+   */
+  readonly #headersByKey = new Map<string, string[]>();
+  /** The URL path of each operation this type serves (Azure's names the deployment per call; Anthropic's takes the client's query string). */
+  readonly #paths: Readonly<Partial<Record<UpstreamOperation, string>>>;
   /** Upstream model id → the output-token limit its upstream stated; bounded by the config's model ids. */
   readonly #learnedLimits = new Map<string, number>();
 
@@ -57,6 +65,12 @@ export class HttpProvider implements Provider {
     const extra: Record<string, string> = {};
     for (const [header, value] of Object.entries(config.headers ?? {})) extra[header.toLowerCase()] = value;
     this.#extraHeaders = extra;
+    this.#headersByKey.set('', headerList(this.#headers(undefined, undefined, undefined)));
+    for (const key of this.keys.keys) this.#headersByKey.set(key.id, headerList(this.#headers(key, undefined, undefined)));
+    const pathsOf = config.type === 'anthropic' ? ANTHROPIC_PATHS : OPENAI_PATHS;
+    const paths: Partial<Record<UpstreamOperation, string>> = {};
+    for (const [operation, path] of Object.entries(pathsOf)) paths[operation as UpstreamOperation] = `${this.#basePath}${path}`;
+    this.#paths = paths;
   }
 
   supports(operation: UpstreamOperation): boolean {
@@ -69,7 +83,9 @@ export class HttpProvider implements Provider {
       {
         method: 'POST',
         path: this.#path(call),
-        headers: this.#headers(call),
+        headers: call.anthropicVersion === undefined && call.anthropicBeta === undefined
+          ? (this.#headersByKey.get(call.key?.id ?? '') ?? headerList(this.#headers(call.key, undefined, undefined)))
+          : this.#headers(call.key, call.anthropicVersion, call.anthropicBeta),
         body: call.body,
         headersTimeout: call.isStream ? this.#config.timeouts.response_header : this.#config.timeouts.total,
       },
@@ -101,18 +117,18 @@ export class HttpProvider implements Provider {
       const operation = OPENAI_PATHS[call.operation] ?? '/chat/completions';
       return `${this.#basePath}/openai/deployments/${encodeURIComponent(call.upstreamModel)}${operation}?api-version=${encodeURIComponent(config.api_version)}`;
     }
-    if (config.type === 'anthropic') return `${this.#basePath}${ANTHROPIC_PATHS[call.operation] ?? '/v1/messages'}${call.query}`;
-    return `${this.#basePath}${OPENAI_PATHS[call.operation] ?? '/chat/completions'}`;
+    const path = this.#paths[call.operation] ?? this.#paths.chat ?? '';
+    return config.type === 'anthropic' && call.query !== '' ? `${path}${call.query}` : path;
   }
 
-  #headers(call: UpstreamCall): Record<string, string> {
+  #headers(key: ProviderKey | undefined, anthropicVersion: string | undefined, anthropicBeta: string | undefined): Record<string, string> {
     const headers: Record<string, string> = { ...this.#extraHeaders, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const secret = call.key?.secret;
+    const secret = key?.secret;
     const config = this.#config;
     if (config.type === 'anthropic') {
       if (secret !== undefined) headers['x-api-key'] = secret;
-      headers['anthropic-version'] = call.anthropicVersion ?? config.version;
-      if (call.anthropicBeta !== undefined) headers['anthropic-beta'] = call.anthropicBeta;
+      headers['anthropic-version'] = anthropicVersion ?? config.version;
+      if (anthropicBeta !== undefined) headers['anthropic-beta'] = anthropicBeta;
     } else if (config.type === 'azure-openai') {
       if (secret !== undefined) headers['api-key'] = secret;
     } else if (secret !== undefined) {
@@ -120,4 +136,9 @@ export class HttpProvider implements Provider {
     }
     return headers;
   }
+}
+
+/** Headers as undici's flat [name, value, …] list. */
+function headerList(headers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(headers).flat();
 }

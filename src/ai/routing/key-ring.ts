@@ -37,7 +37,8 @@ export class KeyRing {
   /** Whether some key is not cooling at `nowMs` (a provider without keys, like `mock`, always is). */
   hasUsableKey(store: KeyStateStore, nowMs: number): boolean {
     if (this.keys.length === 0) return true;
-    return this.keys.some((key) => store.coolingUntil(key.id) <= nowMs);
+    for (const key of this.keys) if (store.coolingUntil(key.id) <= nowMs) return true;
+    return false;
   }
 
   /** The earliest time a key is usable again (for a Retry-After when every key cools down). */
