@@ -29,11 +29,6 @@ export function planRoute(
   random: () => number = Math.random,
   circuits: ProviderCircuits = NO_CIRCUITS,
 ): RoutePlan {
-  const solo = model.targets.length === 1 ? model.targets[0] : undefined;
-  if (solo !== undefined && isUsable(solo, operation, allowProviders, store, nowMs, circuits)) {
-    // Most models have one provider: when it can serve, the model's own target list is the plan.
-    return { targets: model.targets, cooling: NONE, usableAgainAtMs: 0, isUnserved: false };
-  }
   let first: ModelTarget | undefined;
   const rest: ModelTarget[] = [];
   const cooling: ModelTarget[] = [];
@@ -49,13 +44,6 @@ export function planRoute(
   const ordered = shuffleByWeight(rest, random);
   if (first !== undefined) ordered.unshift(first);
   return { targets: ordered, cooling, usableAgainAtMs: usableAgainAtMs(cooling, store, circuits, nowMs), isUnserved: servedCount === 0 };
-}
-
-const NONE: readonly ModelTarget[] = Object.freeze([]);
-
-function isUsable(target: ModelTarget, operation: UpstreamOperation, allowProviders: ReadonlySet<string> | null, store: KeyStateStore, nowMs: number, circuits: ProviderCircuits): boolean {
-  return (allowProviders === null || allowProviders.has(target.providerName)) && target.provider.supports(operation) &&
-    !circuits.isOpen(target.providerName) && target.provider.keys.hasUsableKey(store, nowMs);
 }
 
 /** When the first left-out target has both a usable key and a circuit that lets a request through. */
